@@ -27,10 +27,18 @@ class Messages:
         "retrain it with `interview-diag train --data data/ --out models/` or install "
         "scikit-learn {trained}"
     )
-    IDG022 = "model {path} is not the shipped model; pass trust_model=True to load a model you trust"
+    IDG022 = (
+        "model {path} is not the shipped model; pass trust_model=True to load a model you trust"
+    )
     IDG023 = "model manifest {path}: {problem}"
     IDG030 = "{path}: {problem}"
     IDG040 = "record {id}: {problem}"
+    IDG024 = "training data {path}, line {line}: {problem}"
+    IDG025 = "training data {path}: {problem}"
+    IDG026 = "cannot train a model: {problem}"
+    IDG027 = "expected a sequence of texts, got a single {type}; wrap it in a list"
+    IDG008 = "the input looked like {fmt} but could not be read so ({problem}); read as prose"
+    IDG009 = "{count} more reading problems not listed"
 
 
 class InterviewDiagError(Exception):

@@ -23,3 +23,26 @@ def shared_formats() -> Path:
 def shared_expect(shared_formats: Path) -> dict[str, list[str]]:
     """Expected speaker lists for some of the shared samples."""
     return json.loads((shared_formats / "expect.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def rules_analyzer():  # type: ignore[no-untyped-def]
+    """An Analyzer with rules only (no classifier), built once for the session."""
+    from interview_diag import Analyzer
+
+    return Analyzer(model=None)
+
+
+@pytest.fixture(scope="session")
+def nlp():  # type: ignore[no-untyped-def]
+    """spacy.blank("en") plus the project's components, rules only."""
+    from interview_diag.pipeline import build_nlp
+
+    return build_nlp(model=None)
+
+
+def assert_evidence_exact(source: str, report) -> None:  # type: ignore[no-untyped-def]
+    """Every piece of evidence of the report slices the source exactly."""
+    for f in report.findings:
+        for e in f.evidence:
+            assert e.text == source[e.start : e.end], (f.code, e)

@@ -1,0 +1,36 @@
+"""interview_diag: find what went wrong in a job interview, with exact evidence and advice."""
+
+from interview_diag._version import __version__
+from interview_diag.analyzer import Analyzer, analyze
+from interview_diag.errors import ConfigError, InterviewDiagError, ModelError, ParseError, RuleError
+from interview_diag.types import (
+    Candidate,
+    Evidence,
+    Finding,
+    InputStats,
+    Report,
+    Severity,
+    Transcript,
+    Turn,
+    TurnInfo,
+)
+
+__all__ = [
+    "Analyzer",
+    "Candidate",
+    "ConfigError",
+    "Evidence",
+    "Finding",
+    "InputStats",
+    "InterviewDiagError",
+    "ModelError",
+    "ParseError",
+    "Report",
+    "RuleError",
+    "Severity",
+    "Transcript",
+    "Turn",
+    "TurnInfo",
+    "__version__",
+    "analyze",
+]

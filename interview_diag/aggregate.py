@@ -1,0 +1,145 @@
+"""Interview-level logic: pure functions over findings and turns.
+
+Three steps, in order:
+
+1. ``combine_sources`` merges a rule finding and a classifier finding of the same
+   code on the same words into one finding with ``source="both"``.
+2. Turn-level check types (``TURN_CHECK_FUNCTIONS``) add findings that need the
+   whole interview: the same explanation of leaving given for job after job, no
+   sign of the company anywhere, answers far longer than the rest...
+3. ``order_findings`` drops exact duplicates and sorts by position, then severity.
+
+Nothing here depends on the order the findings arrive in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from interview_diag.questions import TurnContext
+from interview_diag.rules.schema import Rule, RuleSet
+from interview_diag.types import Finding, Kind, Transcript
+
+
+@dataclass(frozen=True)
+class InterviewInput:
+    """What turn-level checks may look at.
+
+    Attributes:
+        transcript: the turns, with roles.
+        kind: transcript, answer, recap or letter.
+        contexts: per turn, the question it answers and the topics raised before it.
+        options: ``company``, ``role``, ``job_description`` and other options.
+        thresholds: overrides of rule parameters, by code or rule id (``{"rambling": {"max_words": 300}}``).
+    """
+
+    transcript: Transcript
+    kind: Kind
+    contexts: tuple[TurnContext, ...]
+    options: Mapping[str, Any] = field(default_factory=dict)
+    thresholds: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    def params(self, rule: Rule) -> dict[str, Any]:
+        """The rule's parameters with any overrides for its code, then its id, applied."""
+        out = dict(rule.params)
+        out.update(self.thresholds.get(rule.code, {}))
+        out.update(self.thresholds.get(rule.id, {}))
+        return out
+
+
+TurnCheck = Callable[[Rule, Sequence[Finding], InterviewInput], list[Finding]]
+TURN_CHECK_FUNCTIONS: dict[str, TurnCheck] = {}
+
+
+def _overlaps(a: Finding, b: Finding) -> bool:
+    return any(x.start < y.end and y.start < x.end for x in a.evidence for y in b.evidence)
+
+
+def combine_sources(findings: Iterable[Finding]) -> list[Finding]:
+    """Merge rule and model findings of one code that rest on overlapping words.
+
+    The merged finding keeps the rule's evidence (it is the more precise), says
+    ``source="both"``, and scores ``1 - (1 - rule) * (1 - model)``.
+
+    Args:
+        findings: findings from every detector.
+
+    Returns:
+        The findings with each overlapping rule/model pair merged.
+    """
+    items = sorted(findings, key=Finding.sort_key)
+    rules = [f for f in items if f.source != "model"]
+    models = [f for f in items if f.source == "model"]
+    used: set[int] = set()
+    out: list[Finding] = []
+    for r in rules:
+        partner = next(
+            (
+                i
+                for i, m in enumerate(models)
+                if i not in used and m.code == r.code and _overlaps(r, m)
+            ),
+            None,
+        )
+        if partner is None:
+            out.append(r)
+            continue
+        used.add(partner)
+        m = models[partner]
+        score = 1.0 - (1.0 - r.score) * (1.0 - m.score)
+        details = {**dict(r.details), "model_score": round(m.score, 4)}
+        out.append(replace(r, source="both", score=score, details=details))
+    out.extend(m for i, m in enumerate(models) if i not in used)
+    return out
+
+
+def order_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+    """Drop exact repeats and sort by position, then higher severity, then code.
+
+    Two findings of the same code whose evidence overlaps are one finding: the
+    earlier rule in sort order is kept, so the result does not depend on input order.
+    """
+    ranked = sorted(
+        findings,
+        key=lambda f: (f.code, -f.severity.rank, -_length(f), f.start, f.rule_id, f.source),
+    )
+    kept: list[Finding] = []
+    for f in ranked:
+        if any(k.code == f.code and (_overlaps(k, f) or _same_place(k, f)) for k in kept):
+            continue
+        kept.append(f)
+    return tuple(sorted(kept, key=Finding.sort_key))
+
+
+def _length(f: Finding) -> int:
+    return sum(e.end - e.start for e in f.evidence)
+
+
+def _same_place(a: Finding, b: Finding) -> bool:
+    return not a.evidence and not b.evidence
+
+
+def aggregate(
+    findings: Sequence[Finding], inp: InterviewInput, rules: RuleSet
+) -> tuple[Finding, ...]:
+    """Run every interview-level step over the findings of one input.
+
+    Args:
+        findings: findings from the detectors (rules and model), any order.
+        inp: the transcript and options.
+        rules: the rules in force; their turn-level rules run here.
+
+    Returns:
+        The final findings, ordered.
+    """
+    merged = combine_sources(findings)
+    base = order_findings(merged)
+    extra: list[Finding] = []
+    for rule in rules.rules:
+        fn = TURN_CHECK_FUNCTIONS.get(rule.check)
+        if fn is None or inp.kind not in rule.kinds:
+            continue
+        extra.extend(fn(rule, base, inp))
+    return order_findings([*base, *extra])

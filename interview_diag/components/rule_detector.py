@@ -1,0 +1,140 @@
+"""The rule detector: every span-level rule file, run over the candidate's turns.
+
+``match(doc)`` computes findings and nothing else; ``set_annotations`` appends them
+to ``doc._.idiag_findings``. A match becomes a finding only when the rule's scope
+allows it (speaker, kind, the question being answered, topics the interviewer
+raised) and no context cue cancels it (negation, hypothetical, someone else's
+words), and no allow-listed phrase stands in its sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from interview_diag.components.checks import SpanChecks
+from interview_diag.context import ContextCues, load_context_cues, sentence_of, sentence_starts
+from interview_diag.layout import DocInput, evidence_for
+from interview_diag.rules.schema import Rule, RuleSet
+from interview_diag.types import Finding
+
+
+class RuleDetector:
+    """spaCy component that turns rule matches into findings."""
+
+    def __init__(
+        self,
+        nlp: Language,
+        name: str,
+        rules: RuleSet,
+        *,
+        disable: Iterable[str] = (),
+        allow: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
+        """Compile the rules.
+
+        Args:
+            nlp: the pipeline (its tokenizer tokenises phrases and cues).
+            name: the component name.
+            rules: the rules in force.
+            disable: finding codes or rule ids to leave out.
+            allow: per code or rule id, phrases that make a match in the same
+                sentence acceptable (an allow-list).
+        """
+        self.name = name
+        off = set(disable)
+        self.rules = RuleSet(
+            rules=tuple(r for r in rules.rules if r.code not in off and r.id not in off),
+            codes=rules.codes,
+        )
+        self.checks = SpanChecks(nlp, self.rules.rules)
+        self.cues: ContextCues = load_context_cues(nlp)
+        allow = allow or {}
+        self._allow: dict[str, tuple[str, ...]] = {}
+        for r in self.rules.rules:
+            phrases = [*r.exceptions, *allow.get(r.id, ()), *allow.get(r.code, ())]
+            self._allow[r.id] = tuple(p.casefold() for p in phrases)
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Find and record the findings of this Doc."""
+        self.set_annotations(doc, self.match(doc))
+        return doc
+
+    def match(self, doc: Doc) -> list[Finding]:
+        """Compute the rule findings of a Doc whose ``doc._.idiag_input`` is set.
+
+        Args:
+            doc: a Doc prepared by ``build_docs`` or by the ``idiag_turns`` component.
+
+        Returns:
+            Findings in Doc order.
+        """
+        inp: DocInput | None = doc._.idiag_input
+        if inp is None or not self.checks.rules:
+            return []
+        starts = sentence_starts(doc)
+        findings: list[Finding] = []
+        for seg in inp.segments:
+            turn = inp.turn(seg.turn)
+            span = doc.char_span(seg.doc_start, seg.doc_end, alignment_mode="contract")
+            if span is None or len(span) == 0:
+                continue
+            for m in self.checks.run(span, starts):
+                rule = self.checks.rules[m.rule_id]
+                if not self._in_scope(rule, inp, seg.turn):
+                    continue
+                sent_start = sentence_of(starts, m.start)
+                mods = self.cues.modifiers(doc, m.start, max(sent_start, span.start))
+                if mods & set(rule.context):
+                    continue
+                if self._allowed(rule, doc, starts, m.start, m.end):
+                    continue
+                char_start = doc[m.start].idx
+                char_end = doc[m.end - 1].idx + len(doc[m.end - 1].text)
+                evidence = evidence_for(inp, char_start, char_end)
+                if not evidence:
+                    continue
+                findings.append(
+                    Finding(
+                        code=rule.code,
+                        severity=rule.severity,
+                        score=rule.score,
+                        impression=rule.impression,
+                        evidence=evidence,
+                        message=rule.message,
+                        advice=rule.advice,
+                        rule_id=rule.id,
+                        source="rule",
+                        details={} if turn.role == "candidate" else {"speaker_role": turn.role},
+                    )
+                )
+        return findings
+
+    def set_annotations(self, doc: Doc, findings: Sequence[Finding]) -> None:
+        """Append the findings to ``doc._.idiag_findings``."""
+        doc._.idiag_findings = [*(doc._.idiag_findings or []), *findings]
+
+    def _in_scope(self, rule: Rule, inp: DocInput, turn_index: int) -> bool:
+        turn = inp.turn(turn_index)
+        if rule.speaker == "candidate" and turn.role != "candidate":
+            return False
+        if rule.speaker == "interviewer" and turn.role != "interviewer":
+            return False
+        if inp.kind not in rule.kinds:
+            return False
+        ctx = inp.contexts[turn_index]
+        if rule.after_questions and ctx.question not in rule.after_questions:
+            return False
+        return not (rule.unless_raised and ctx.raised & set(rule.unless_raised))
+
+    def _allowed(self, rule: Rule, doc: Doc, starts: Sequence[int], start: int, end: int) -> bool:
+        phrases = self._allow.get(rule.id, ())
+        if not phrases:
+            return False
+        s = sentence_of(starts, start)
+        nxt = [x for x in starts if x > s]
+        e = nxt[0] if nxt else len(doc)
+        text = doc[s : max(e, end)].text.casefold().replace("\u2019", "'")
+        return any(p in text for p in phrases)

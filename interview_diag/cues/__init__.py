@@ -1,0 +1,1 @@
+"""Cue lists used by the context and question stages (data, not code)."""

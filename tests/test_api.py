@@ -1,0 +1,134 @@
+"""The public API: analyze(), Analyzer, bad input, determinism, exact offsets."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import interview_diag as d
+from interview_diag import ConfigError
+from tests.conftest import assert_evidence_exact
+
+ISSUE_EXAMPLE = (
+    "Interviewer: Why did you leave?\nCandidate: My old boss was an idiot who never listened."
+)
+
+
+@pytest.mark.parametrize("text", [ISSUE_EXAMPLE])
+def test_analyze_issue_example_finds_badmouthing(rules_analyzer, text):
+    report = rules_analyzer.analyze(text)
+    found = [f for f in report.findings if f.code == "badmouthing"]
+    assert len(found) == 1
+    ev = found[0].evidence[0]
+    assert ev.speaker == "Candidate"
+    assert ev.text == "My old boss was an idiot"
+    assert ev.text == text[ev.start : ev.end]
+    assert report.kind == "transcript"
+    assert report.candidate.speaker == "Candidate"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\n\t \n"])
+def test_analyze_empty_input_warns(rules_analyzer, text):
+    report = rules_analyzer.analyze(text)
+    assert report.findings == ()
+    assert any("empty" in w for w in report.warnings)
+
+
+@pytest.mark.parametrize(
+    ("value", "name"), [(b"My boss was an idiot", "bytes"), (42, "int"), (None, "NoneType")]
+)
+def test_analyze_non_str_raises_type_error_naming_type(rules_analyzer, value, name):
+    with pytest.raises(TypeError, match=name):
+        rules_analyzer.analyze(value)
+
+
+@pytest.mark.parametrize("kind", ["memo", "TRANSCRIPT"])
+def test_analyze_unknown_kind_raises(rules_analyzer, kind):
+    with pytest.raises(ConfigError, match="unknown kind"):
+        rules_analyzer.analyze("hello", kind=kind)
+
+
+@pytest.mark.parametrize(
+    ("text", "candidate", "expected"),
+    [
+        ("Sam: Why did you leave?\nAlex: My old boss was an idiot.", None, "Alex"),
+        ("Sam: Why did you leave?\nAlex: My old boss was an idiot.", "sam", "Sam"),
+    ],
+)
+def test_analyze_candidate_override_wins(rules_analyzer, text, candidate, expected):
+    report = rules_analyzer.analyze(text, candidate=candidate)
+    assert expected == report.candidate.speaker
+
+
+@pytest.mark.parametrize("text", [ISSUE_EXAMPLE])
+def test_analyze_interviewer_turns_give_no_candidate_findings(rules_analyzer, text):
+    report = rules_analyzer.analyze(text, candidate="Interviewer")
+    assert [f for f in report.findings if f.code == "badmouthing"] == []
+
+
+@pytest.mark.parametrize("text", [ISSUE_EXAMPLE])
+def test_report_json_is_deterministic_and_valid(rules_analyzer, text):
+    import jsonschema
+
+    from interview_diag.report import load_schema
+
+    a = rules_analyzer.analyze(text).to_json()
+    b = rules_analyzer.analyze(text).to_json()
+    assert a == b
+    jsonschema.validate(json.loads(a), load_schema())
+
+
+@pytest.mark.parametrize("text", [ISSUE_EXAMPLE])
+def test_report_to_text_names_code_and_quote(rules_analyzer, text):
+    out = rules_analyzer.analyze(text).to_text()
+    assert "badmouthing" in out
+    assert '"My old boss was an idiot"' in out
+
+
+@pytest.mark.parametrize("n_turns", [3000])
+def test_analyze_input_longer_than_max_length(rules_analyzer, n_turns):
+    parts = []
+    for i in range(n_turns):
+        parts.append(f"Interviewer: Question number {i}, why did you leave?")
+        parts.append(f"Candidate: Answer {i}. My old boss was an idiot, honestly.")
+    text = "\n".join(parts)
+    old = rules_analyzer.nlp.max_length
+    rules_analyzer.nlp.max_length = 20_000
+    try:
+        report = rules_analyzer.analyze(text)
+    finally:
+        rules_analyzer.nlp.max_length = old
+    bad = [f for f in report.findings if f.code == "badmouthing"]
+    assert n_turns == len(bad)
+    assert_evidence_exact(text, report)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.text(max_size=400))
+def test_analyze_arbitrary_text_never_raises_and_is_deterministic(rules_analyzer, text):
+    a = rules_analyzer.analyze(text)
+    b = rules_analyzer.analyze(text)
+    assert a.to_json() == b.to_json()
+    assert_evidence_exact(text, a)
+
+
+@pytest.mark.parametrize("name", ["__version__", "analyze", "Analyzer", "Report", "Finding"])
+def test_package_exports(name):
+    assert hasattr(d, name)
+
+
+def test_import_does_not_load_spacy_or_sklearn():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, interview_diag; "
+        "print(sorted(m for m in ('spacy', 'sklearn', 'joblib') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

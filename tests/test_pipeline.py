@@ -1,0 +1,117 @@
+"""The spaCy side: registered names, the all-in-one component, displacy, saving."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+from spacy.tokens import Doc
+
+from interview_diag.pipeline import COMPONENTS, EXTENSIONS, build_nlp, register_extensions
+
+TEXT = "Interviewer: Why did you leave?\nCandidate: My old boss was an idiot who never listened."
+
+
+def test_pipeline_registered_names_snapshot():
+    import interview_diag.pipeline  # noqa: F401  (registers the factories)
+
+    register_extensions()
+    assert COMPONENTS == (
+        "idiag_turns",
+        "idiag_rules",
+        "idiag_classifier",
+        "idiag_report",
+        "interview_diag",
+    )
+    assert all(spacy.language.Language.has_factory(c) for c in COMPONENTS)
+    assert EXTENSIONS == ("idiag_input", "idiag_prepared", "idiag_findings", "interview_diag")
+    assert all(Doc.has_extension(e) for e in EXTENSIONS)
+
+
+def test_build_nlp_default_pipe_names():
+    nlp = build_nlp(model=None)
+    assert nlp.pipe_names == ["idiag_turns", "idiag_rules", "idiag_report"]
+
+
+@pytest.mark.parametrize("text", [TEXT])
+def test_add_pipe_all_in_one_sets_report_and_spans(text):
+    nlp = spacy.blank("en")
+    nlp.add_pipe("interview_diag", config={"model": None})
+    doc = nlp(text)
+    report = doc._.interview_diag
+    assert report.codes == ("badmouthing",)
+    assert [(s.text, s.label_) for s in doc.spans["interview_diag"]] == [
+        ("My old boss was an idiot", "badmouthing")
+    ]
+    ev = report.findings[0].evidence[0]
+    assert text[ev.start : ev.end] == ev.text
+
+
+@pytest.mark.parametrize("text", [TEXT])
+def test_add_pipe_after_existing_components(text):
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("interview_diag", config={"model": None})
+    doc = nlp(text)
+    assert doc._.interview_diag.codes == ("badmouthing",)
+
+
+@pytest.mark.parametrize("text", [TEXT])
+def test_displacy_renders_findings(text):
+    nlp = spacy.blank("en")
+    nlp.add_pipe("interview_diag", config={"model": None})
+    doc = nlp(text)
+    html = spacy.displacy.render(doc, style="span", options={"spans_key": "interview_diag"})
+    assert "badmouthing" in html
+    assert "idiot" in html
+
+
+@pytest.mark.parametrize("name", ["interview_diag", "idiag_turns", "idiag_rules", "idiag_report"])
+def test_component_to_disk_from_disk_round_trip(tmp_path, name):
+    nlp = spacy.blank("en")
+    cfg = {"model": None} if name == "interview_diag" else {}
+    nlp.add_pipe(name, config=cfg)
+    if name in ("idiag_rules",):
+        nlp.add_pipe("idiag_turns", first=True)
+        nlp.add_pipe("idiag_report")
+    nlp.to_disk(tmp_path / "pipe")
+    loaded = spacy.load(tmp_path / "pipe")
+    assert nlp.pipe_names == loaded.pipe_names
+    doc = loaded(TEXT)
+    if name in ("interview_diag", "idiag_rules"):
+        assert doc._.interview_diag.codes == ("badmouthing",)
+
+
+@pytest.mark.parametrize("text", [TEXT])
+def test_component_round_trip_keeps_extra_rules(tmp_path, text):
+    import json
+
+    rule_file = tmp_path / "extra.json"
+    rule_file.write_text(
+        json.dumps(
+            {
+                "code": "listened",
+                "title": "Mentions listening",
+                "severity": "low",
+                "impression": "attitude",
+                "advice": "Say it another way.",
+                "rules": [
+                    {
+                        "id": "EXTRA_NEVER_LISTENED",
+                        "check": "phrase",
+                        "message": "Says someone never listened.",
+                        "phrases": ["never listened"],
+                        "context": [],
+                        "examples": {"flag": ["He [[never listened]]."], "pass": ["He listened."]},
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    nlp = spacy.blank("en")
+    nlp.add_pipe("interview_diag", config={"model": None, "extra_rules": [str(rule_file)]})
+    nlp.to_disk(tmp_path / "pipe")
+    rule_file.unlink()
+    loaded = spacy.load(tmp_path / "pipe")
+    doc = loaded(text)
+    assert doc._.interview_diag.codes == ("badmouthing", "listened")
