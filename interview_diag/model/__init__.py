@@ -1,0 +1,1 @@
+"""The mistake classifier: training data, features, training, metrics and the artifact."""
