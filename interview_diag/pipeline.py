@@ -31,7 +31,7 @@ from interview_diag.components.classifier_detector import ClassifierDetector, Sc
 from interview_diag.components.report_writer import ReportWriter
 from interview_diag.components.rule_detector import RuleDetector
 from interview_diag.components.turns import TurnSegmenter
-from interview_diag.errors import ConfigError
+from interview_diag.errors import ConfigError, RuleError
 from interview_diag.rules.schema import RuleSet, load_rules
 
 EXTENSIONS = ("idiag_input", "idiag_prepared", "idiag_findings", "interview_diag")
@@ -85,8 +85,25 @@ def resolve_model(model: str | Path | None, trust_model: bool) -> ScoringModel |
     return load_model(Path(model), trust_model=trust_model)
 
 
-def _rules(extra_rules: Iterable[str]) -> RuleSet:
-    return load_rules(list(extra_rules))
+def _rules_or_pending(extra_rules: Iterable[str]) -> tuple[RuleSet, str | None]:
+    """Load the rules; a missing extra file is reported later, not now.
+
+    ``spacy.load`` builds each component from its config before ``from_disk``
+    hands it the saved copies of its extra rule files, so a file that has since
+    moved must not stop construction. The error is raised on first use unless
+    ``from_disk`` has replaced the rules by then.
+    """
+    paths = list(extra_rules)
+    missing = [p for p in paths if not Path(p).exists()]
+    if not missing:
+        return load_rules(paths), None
+    present = [p for p in paths if Path(p).exists()]
+    return load_rules(present), f"extra rule file {missing[0]} does not exist"
+
+
+def _raise_pending(pending: str | None) -> None:
+    if pending is not None:
+        raise RuleError(pending)
 
 
 class _Saved:
@@ -134,14 +151,20 @@ class RulesComponent(RuleDetector, _Saved):
 
     def _rebuild_with(self, nlp: Language, name: str, cfg: dict[str, Any]) -> None:
         self.cfg = dict(cfg)
+        rules, self.pending = _rules_or_pending(cfg.get("extra_rules", []))
         RuleDetector.__init__(
             self,
             nlp,
             name,
-            _rules(cfg.get("extra_rules", [])),
+            rules,
             disable=cfg.get("disable", []),
             allow=cfg.get("allow", {}),
         )
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Find and record the findings (fails if an extra rule file went missing)."""
+        _raise_pending(self.pending)
+        return RuleDetector.__call__(self, doc)
 
     def _rebuild(self, cfg: dict[str, Any]) -> None:
         self._rebuild_with(self.nlp, self.name, cfg)
@@ -158,15 +181,21 @@ class ClassifierComponent(ClassifierDetector, _Saved):
     def _rebuild_with(self, nlp: Language, name: str, cfg: dict[str, Any]) -> None:
         self.cfg = dict(cfg)
         scores, _ = split_thresholds(cfg.get("thresholds", {}))
+        rules, self.pending = _rules_or_pending(cfg.get("extra_rules", []))
         ClassifierDetector.__init__(
             self,
             nlp,
             name,
             resolve_model(cfg.get("model", SHIPPED), bool(cfg.get("trust_model", False))),
-            _rules(cfg.get("extra_rules", [])),
+            rules,
             disable=cfg.get("disable", []),
             thresholds=scores,
         )
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Score and record the findings (fails if an extra rule file went missing)."""
+        _raise_pending(self.pending)
+        return ClassifierDetector.__call__(self, doc)
 
     def _rebuild(self, cfg: dict[str, Any]) -> None:
         self._rebuild_with(self.nlp, self.name, cfg)
@@ -183,12 +212,17 @@ class ReportComponent(ReportWriter, _Saved):
         self.cfg = dict(cfg)
         _, params = split_thresholds(cfg.get("thresholds", {}))
         disabled = set(cfg.get("disable", []))
-        rules = _rules(cfg.get("extra_rules", []))
+        rules, self.pending = _rules_or_pending(cfg.get("extra_rules", []))
         rules = RuleSet(
             rules=tuple(r for r in rules.rules if r.code not in disabled and r.id not in disabled),
             codes=rules.codes,
         )
         ReportWriter.__init__(self, name, rules, thresholds=params)
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Finish the report (fails if an extra rule file went missing)."""
+        _raise_pending(self.pending)
+        return ReportWriter.__call__(self, doc)
 
     def _rebuild(self, cfg: dict[str, Any]) -> None:
         self._rebuild_named(self.name, cfg)

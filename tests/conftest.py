@@ -41,8 +41,13 @@ def nlp():  # type: ignore[no-untyped-def]
     return build_nlp(model=None)
 
 
-def assert_evidence_exact(source: str, report) -> None:  # type: ignore[no-untyped-def]
-    """Every piece of evidence of the report slices the source exactly."""
+def _assert_evidence_exact(source: str, report) -> None:  # type: ignore[no-untyped-def]
     for f in report.findings:
         for e in f.evidence:
-            assert e.text == source[e.start : e.end], (f.code, e)
+            assert source[e.start : e.end] == e.text, (f.code, e)
+
+
+@pytest.fixture(scope="session")
+def evidence_exact():  # type: ignore[no-untyped-def]
+    """A check that every piece of evidence of a report slices the source exactly."""
+    return _assert_evidence_exact

@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 
 import interview_diag as d
 from interview_diag import ConfigError
-from tests.conftest import assert_evidence_exact
 
 ISSUE_EXAMPLE = (
     "Interviewer: Why did you leave?\nCandidate: My old boss was an idiot who never listened."
@@ -89,7 +88,7 @@ def test_report_to_text_names_code_and_quote(rules_analyzer, text):
 
 
 @pytest.mark.parametrize("n_turns", [3000])
-def test_analyze_input_longer_than_max_length(rules_analyzer, n_turns):
+def test_analyze_input_longer_than_max_length(rules_analyzer, evidence_exact, n_turns):
     parts = []
     for i in range(n_turns):
         parts.append(f"Interviewer: Question number {i}, why did you leave?")
@@ -103,18 +102,20 @@ def test_analyze_input_longer_than_max_length(rules_analyzer, n_turns):
         rules_analyzer.nlp.max_length = old
     bad = [f for f in report.findings if f.code == "badmouthing"]
     assert n_turns == len(bad)
-    assert_evidence_exact(text, report)
+    evidence_exact(text, report)
 
 
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(st.text(max_size=400))
-def test_analyze_arbitrary_text_never_raises_and_is_deterministic(rules_analyzer, text):
+def test_analyze_arbitrary_text_never_raises_and_is_deterministic(
+    rules_analyzer, evidence_exact, text
+):
     a = rules_analyzer.analyze(text)
     b = rules_analyzer.analyze(text)
     assert a.to_json() == b.to_json()
-    assert_evidence_exact(text, a)
+    evidence_exact(text, a)
 
 
 @pytest.mark.parametrize("name", ["__version__", "analyze", "Analyzer", "Report", "Finding"])

@@ -1,4 +1,4 @@
-"""Labelled training examples read from JSONL files (format in ``data/LABELS.md``).
+"""Labelled training examples read from JSONL files (format in ``data/README.md``).
 
 Each non-blank line of a corpus file is one JSON object::
 
