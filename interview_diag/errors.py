@@ -21,7 +21,10 @@ class Messages:
     IDG011 = "rule {rule_id} in {path}: {problem}"
     IDG012 = "duplicate rule id {rule_id} in {path} (first defined in {first})"
     IDG013 = "unknown finding code {code!r} in {where}; known codes: {codes}"
-    IDG020 = "model file {path}: sha256 {actual} does not match the manifest ({expected}); refusing to load it"
+    IDG020 = (
+        "model file {path}: sha256 {actual} does not match the manifest ({expected}); "
+        "refusing to load it"
+    )
     IDG021 = (
         "model {path} was trained with scikit-learn {trained}, but {installed} is installed; "
         "retrain it with `interview-diag train --data data/ --out models/` or install "

@@ -15,18 +15,19 @@ _GREETING = re.compile(
 )
 _SIGNOFF = re.compile(
     r"\n\s*(best|best regards|kind regards|regards|warm regards|warmly|sincerely|yours sincerely|"
-    r"yours faithfully|yours truly|many thanks|thanks again|with thanks|cheers|all the best|respectfully|"
-    r"thank you again)\s*,?\s*(\n|$)",
+    r"yours faithfully|yours truly|many thanks|thanks again|with thanks|cheers|all the best|"
+    r"respectfully|thank you again)\s*,?\s*(\n|$)",
     re.I,
 )
 _LETTER_PHRASE = re.compile(
     r"\bthank you (so much |very much )?for (taking the time|the opportunity|meeting|interviewing|"
-    r"speaking|talking|your time|considering)|\bfollow(ing)?[- ]up on (our|my|the) (interview|conversation|"
-    r"meeting)|\bi look forward to hearing\b",
+    r"speaking|talking|your time|considering)|"
+    r"\bfollow(ing)?[- ]up on (our|my|the) (interview|conversation|meeting)|\bi look forward to hearing\b",
     re.I,
 )
 _RECAP_CUES = re.compile(
-    r"\b(the interviewer|interviewers|hiring manager|the panel|the recruiter|my interview|the interview|"
+    r"\b(the interviewer|interviewers|hiring manager|the panel|the recruiter|my interview|"
+    r"the interview|"
     r"they asked( me)?|he asked( me)?|she asked( me)?|i told (them|him|her)|i said|i answered|"
     r"i was asked|asked me|went in|walked in|they said|he said|she said|i froze|i blanked|"
     r"interviewed (me|today|yesterday))\b",

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
+import subprocess
+import sys
 import warnings
 from importlib import resources
 from pathlib import Path
@@ -18,11 +21,12 @@ from interview_diag.model.artifact import (
     MODEL_FILE,
     Model,
     clear_model_cache,
+    file_sha256,
     load_model,
     read_manifest,
 )
-from interview_diag.model.dataset import LABELS
-from interview_diag.model.train import train
+from interview_diag.model.dataset import LABELS, load_examples
+from interview_diag.model.train import build_pipeline, train
 
 FIXTURE = Path(__file__).parent / "fixtures" / "model"
 TEXTS = ["My old boss was a clown.", "Sorry, I'm so nervous.", "Thank you for your time."]
@@ -180,3 +184,93 @@ def test_model_exposes_read_only_metadata(trained_dir: Path, code: str) -> None:
     assert model.manifest.thresholds[code] == model.thresholds[code]
     with pytest.raises(TypeError):
         model.thresholds[code] = 0.0  # type: ignore[index]
+
+
+def _replace_model(folder: Path, obj: Any, **manifest_changes: Any) -> None:
+    """Save ``obj`` with joblib as the model of ``folder`` and re-sign the manifest."""
+    import joblib
+
+    buffer = io.BytesIO()
+    joblib.dump(obj, buffer, compress=3)
+    data = buffer.getvalue()
+    (folder / MODEL_FILE).write_bytes(data)
+    _edit_manifest(folder, model_sha256=file_sha256(data), **manifest_changes)
+
+
+def _fixture_pipeline() -> Any:
+    train_set = [e for e in load_examples(FIXTURE) if e.split == "train"]
+    labels = np.asarray([[code in e.labels for code in LABELS] for e in train_set], dtype=int)
+    return build_pipeline().fit([e.text for e in train_set], labels)
+
+
+@pytest.mark.parametrize("texts", [TEXTS])
+def test_load_model_reads_legacy_pipeline_artifact(model_copy: Path, texts: list[str]) -> None:
+    # A manifest without model_format (written before the compiled scorer) names a
+    # pickled scikit-learn pipeline; it still loads when trusted.
+    pipeline = _fixture_pipeline()
+    _replace_model(model_copy, pipeline)
+    raw = json.loads((model_copy / MANIFEST_FILE).read_text(encoding="utf-8"))
+    del raw["model_format"], raw["model_bytes"]
+    (model_copy / MANIFEST_FILE).write_text(json.dumps(raw), encoding="utf-8")
+    model = load_model(model_copy, trust_model=True)
+    assert model.manifest.model_format == "sklearn_pipeline"
+    assert model.manifest.model_bytes is None
+    assert np.array_equal(pipeline.predict_proba(texts), model.predict_proba(texts))
+
+
+@pytest.mark.parametrize(
+    ("content", "changes", "message"),
+    [
+        ("scorer", {"model_format": "onnx.v9"}, "unknown model_format 'onnx.v9'"),
+        ("pipeline", {}, "holds no valid compiled scorer: scorer data must be a dict"),
+        ("dict", {}, "holds no valid compiled scorer: 'format' is None"),
+        ("pipeline", {"model_format": "sklearn_pipeline", "model_bytes": "big"}, "model_bytes"),
+    ],
+)
+def test_load_model_refuses_wrong_format(
+    model_copy: Path, content: str, changes: dict[str, Any], message: str
+) -> None:
+    if content == "pipeline":
+        _replace_model(model_copy, _fixture_pipeline(), **changes)
+    elif content == "dict":
+        _replace_model(model_copy, {"coef": np.zeros((10, 3))}, **changes)
+    else:
+        _edit_manifest(model_copy, **changes)
+    with pytest.raises(ModelError, match=message):
+        load_model(model_copy, trust_model=True)
+
+
+@pytest.mark.parametrize("n_labels", [9])
+def test_load_model_refuses_label_count_mismatch(model_copy: Path, n_labels: int) -> None:
+    raw = json.loads((model_copy / MANIFEST_FILE).read_text(encoding="utf-8"))
+    labels = raw["labels"][:n_labels]
+    _edit_manifest(
+        model_copy,
+        labels=labels,
+        thresholds={code: raw["thresholds"][code] for code in labels},
+    )
+    with pytest.raises(ModelError, match=f"scores 10 codes but the manifest names {n_labels}"):
+        load_model(model_copy, trust_model=True)
+
+
+@pytest.mark.parametrize("claimed", ["1.8.2"])
+def test_load_model_checks_sklearn_version_without_importing_it(
+    model_copy: Path, claimed: str
+) -> None:
+    _edit_manifest(model_copy, sklearn_version=claimed)
+    code = (
+        "import sys\n"
+        "from interview_diag.errors import ModelError\n"
+        "from interview_diag.model.artifact import load_model\n"
+        "try:\n"
+        f"    load_model({str(model_copy)!r}, trust_model=True)\n"
+        "except ModelError as exc:\n"
+        "    print(exc)\n"
+        "print('sklearn' in sys.modules, 'scipy' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    message, imported = result.stdout.strip().splitlines()
+    assert f"trained with scikit-learn {claimed}" in message
+    assert imported == "False False"

@@ -12,6 +12,7 @@ import pytest
 
 from interview_diag.model.artifact import MODEL_FILE, file_sha256, load_model
 from interview_diag.model.dataset import LABELS
+from interview_diag.model.scorer import SCORER_FORMAT
 
 MAX_MODEL_BYTES = 20 * 1024 * 1024
 
@@ -61,6 +62,8 @@ def test_shipped_manifest_matches_model_and_labels(expected_labels: tuple[str, .
     manifest = model.manifest
     assert expected_labels == model.labels
     assert file_sha256(data) == manifest.model_sha256
+    assert len(data) == manifest.model_bytes
+    assert manifest.model_format == SCORER_FORMAT
     assert sklearn.__version__.split(".")[:2] == manifest.sklearn_version.split(".")[:2]
     assert list(expected_labels) == list(manifest.test_metrics.per_code)
     assert all(m.support > 0 for m in manifest.test_metrics.per_code.values())

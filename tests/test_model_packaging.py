@@ -47,6 +47,7 @@ def test_packaging_lists_every_subpackage(package_root: str) -> None:
             "interview_diag.model.artifact",
             "interview_diag.model.dataset",
             "interview_diag.model.metrics",
+            "interview_diag.model.scorer",
         )
     ],
 )

@@ -64,7 +64,9 @@ def test_train_round_trip_gives_same_probabilities(
     model = load_model(tmp_path, trust_model=True)
     assert expected_counts == dict(manifest.counts)
     assert manifest == model.manifest
-    assert np.array_equal(pipeline.predict_proba(fixture_texts), model.predict_proba(fixture_texts))
+    assert (tmp_path / MODEL_FILE).stat().st_size == manifest.model_bytes
+    gap = np.abs(pipeline.predict_proba(fixture_texts) - model.predict_proba(fixture_texts))
+    assert gap.max() < 1e-9
 
 
 @pytest.mark.parametrize("runs", [2])
@@ -88,6 +90,8 @@ def test_train_is_deterministic(tmp_path: Path, fixture_texts: list[str], runs: 
             "data_sha256",
             "feature_schema_version",
             "labels",
+            "model_bytes",
+            "model_format",
             "model_sha256",
             "model_version",
             "numpy_version",

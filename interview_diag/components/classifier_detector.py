@@ -114,7 +114,7 @@ class ClassifierDetector:
                 continue
             cuts = [s for s in starts if span.start < s < span.end]
             bounds = [span.start, *cuts, span.end]
-            for a, b in zip(bounds, bounds[1:]):
+            for a, b in zip(bounds, bounds[1:], strict=False):
                 while b > a and doc[b - 1].is_space:
                     b -= 1
                 if b > a and any(t.is_alpha for t in doc[a:b]):
@@ -125,7 +125,7 @@ class ClassifierDetector:
         scores = self.model.predict_proba(texts)
         labels = self.model.labels
         findings: list[Finding] = []
-        for row, (turn_index, a, b) in zip(scores, sents):
+        for row, (turn_index, a, b) in zip(scores, sents, strict=True):
             mods: frozenset[str] | None = None
             for j, code in enumerate(labels):
                 p = float(row[j])

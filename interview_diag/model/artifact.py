@@ -1,9 +1,18 @@
 """Load the classifier artifact safely: a joblib file plus its ``manifest.json``.
 
+The joblib file holds the compiled scorer (``scorer.CompiledScorer.to_data``:
+dicts, lists and numpy arrays only), so loading and scoring never import
+scikit-learn or scipy; the manifest's ``model_format`` names that format. A
+manifest without ``model_format`` describes an older artifact, a pickled
+scikit-learn pipeline, which still loads (and imports scikit-learn).
+
 A joblib file runs code when it is loaded, so ``load_model`` only unpickles
 bytes whose sha256 matches the sidecar manifest, only loads a model other than
 the shipped one when the caller passes ``trust_model=True``, and refuses a model
-trained with another scikit-learn minor version (pickles do not carry across).
+trained with another scikit-learn minor version than the installed one (read
+with ``importlib.metadata``, without importing it): pickled pipelines do not
+carry across minor versions, and the compiled scorer reproduces the analyzers
+of the scikit-learn it was trained with.
 
 The shipped model is ``models/model.joblib`` + ``models/manifest.json`` at the
 top of the repository; the build maps that folder to the subpackage
@@ -26,8 +35,10 @@ How to retrain the shipped model and bump versions:
        python -m interview_diag.model.train --data data/corpus --out models
 
    (the same as ``interview-diag train --data data/corpus --out models``). It
-   writes ``models/model.joblib`` and ``models/manifest.json``; training is
-   deterministic, so the same data gives the same metrics and predictions.
+   writes ``models/model.joblib`` (the compiled scorer; training checks that it
+   matches the fitted pipeline to within 1e-9 on the dev and test splits) and
+   ``models/manifest.json``; training is deterministic, so the same data gives
+   the same metrics, predictions and bytes.
 4. Compare ``test_metrics`` in the new manifest with the old one (``git diff
    models/manifest.json``) and explain any drop in the commit message.
 5. Run the tests. ``tests/test_model_golden.py`` pins the shipped model's
@@ -48,7 +59,7 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -58,6 +69,7 @@ from numpy.typing import NDArray
 
 from interview_diag.errors import Messages, ModelError
 from interview_diag.model.metrics import Metrics
+from interview_diag.model.scorer import SCORER_FORMAT, CompiledScorer
 
 _V = TypeVar("_V")
 
@@ -65,6 +77,10 @@ MODEL_FILE = "model.joblib"
 MANIFEST_FILE = "manifest.json"
 SHIPPED_PACKAGE = "interview_diag.models"
 """The package that holds the shipped model (the repository's ``models/`` folder)."""
+LEGACY_FORMAT = "sklearn_pipeline"
+"""``model_format`` of a manifest that has none: the model file is a pickled pipeline."""
+MODEL_FORMATS = (SCORER_FORMAT, LEGACY_FORMAT)
+"""The model formats ``load_model`` reads."""
 
 _MANIFEST_KEYS = (
     "created_by",
@@ -82,6 +98,7 @@ _MANIFEST_KEYS = (
     "threshold_method",
     "thresholds",
 )
+"""Keys every manifest has; ``model_format`` and ``model_bytes`` are newer and optional."""
 
 
 @dataclass(frozen=True)
@@ -92,10 +109,14 @@ class Manifest:
         model_version: version of the trained model (``MODEL_VERSION`` in train.py).
         package_version: ``interview_diag`` version that trained it.
         feature_schema_version: version of the text-to-features mapping.
-        sklearn_version: scikit-learn version used to train (and pickle) it.
+        sklearn_version: scikit-learn version used to train (and compile) it.
         numpy_version: numpy version used to train it.
         spacy_version: spaCy version installed when it was trained.
         model_sha256: hex sha256 of the model file.
+        model_format: what the model file holds: ``SCORER_FORMAT`` (the
+            compiled scorer) or ``LEGACY_FORMAT`` (a pickled pipeline, the
+            default of manifests written before the field existed).
+        model_bytes: size of the model file in bytes (``None`` in older manifests).
         data_sha256: fingerprint of the training data (``dataset.data_sha256``).
         labels: the codes, in the column order of ``predict_proba``.
         thresholds: per code, the probability at or above which it is predicted.
@@ -119,6 +140,8 @@ class Manifest:
     counts: Mapping[str, int]
     created_by: str
     test_metrics: Metrics
+    model_format: str = LEGACY_FORMAT
+    model_bytes: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the manifest as a JSON-ready dict.
@@ -126,12 +149,13 @@ class Manifest:
         Returns:
             A dict with one key per attribute.
         """
-        return {
+        raw: dict[str, Any] = {
             "created_by": self.created_by,
             "counts": dict(self.counts),
             "data_sha256": self.data_sha256,
             "feature_schema_version": self.feature_schema_version,
             "labels": list(self.labels),
+            "model_format": self.model_format,
             "model_sha256": self.model_sha256,
             "model_version": self.model_version,
             "numpy_version": self.numpy_version,
@@ -142,6 +166,9 @@ class Manifest:
             "threshold_method": self.threshold_method,
             "thresholds": dict(self.thresholds),
         }
+        if self.model_bytes is not None:
+            raw["model_bytes"] = self.model_bytes
+        return raw
 
     def to_json(self) -> str:
         """Serialize the manifest: sorted keys, 2-space indent, final newline.
@@ -197,6 +224,14 @@ class Manifest:
             isinstance(n, int) and not isinstance(n, bool) for n in counts.values()
         ):
             raise ValueError("'counts' must map split names to integers")
+        model_format = raw.get("model_format", LEGACY_FORMAT)
+        if not isinstance(model_format, str):
+            raise ValueError("'model_format' must be a string")
+        model_bytes = raw.get("model_bytes")
+        if model_bytes is not None and (
+            not isinstance(model_bytes, int) or isinstance(model_bytes, bool) or model_bytes < 0
+        ):
+            raise ValueError("'model_bytes' must be a non-negative integer")
         if not isinstance(raw["test_metrics"], dict):
             raise ValueError("'test_metrics' must be an object")
         metrics = Metrics.from_dict(raw["test_metrics"])
@@ -217,17 +252,19 @@ class Manifest:
             counts=MappingProxyType(_in_order(counts, ("train", "dev", "test"))),
             created_by=strings["created_by"],
             test_metrics=replace(metrics, per_code=MappingProxyType(per_code)),
+            model_format=model_format,
+            model_bytes=model_bytes,
         )
 
 
 class Model:
     """A loaded classifier: per-code probabilities and thresholds.
 
-    Build it with ``load_model``; it wraps the fitted scikit-learn pipeline and
-    its manifest and is read-only.
+    Build it with ``load_model``; it wraps the scorer (a ``CompiledScorer``, or
+    the pipeline of a legacy artifact) and its manifest and is read-only.
     """
 
-    __slots__ = ("_pipeline", "labels", "manifest", "thresholds")
+    __slots__ = ("_scorer", "labels", "manifest", "thresholds")
 
     labels: tuple[str, ...]
     """The codes, in the column order of ``predict_proba``."""
@@ -236,15 +273,15 @@ class Model:
     manifest: Manifest
     """The manifest the model was loaded with."""
 
-    def __init__(self, pipeline: Any, manifest: Manifest) -> None:
-        """Wrap a fitted pipeline.
+    def __init__(self, scorer: Any, manifest: Manifest) -> None:
+        """Wrap a scorer.
 
         Args:
-            pipeline: a fitted estimator whose ``predict_proba`` returns one
-                column per label.
-            manifest: the manifest the pipeline was loaded with.
+            scorer: a ``CompiledScorer`` or fitted estimator whose
+                ``predict_proba`` returns one column per label.
+            manifest: the manifest the scorer was loaded with.
         """
-        self._pipeline = pipeline
+        self._scorer = scorer
         self.manifest = manifest
         self.labels = manifest.labels
         self.thresholds = MappingProxyType(dict(manifest.thresholds))
@@ -265,7 +302,7 @@ class Model:
         batch = _as_batch(texts)
         if not batch:
             return np.zeros((0, len(self.labels)), dtype=np.float64)
-        proba = np.asarray(self._pipeline.predict_proba(batch), dtype=np.float64)
+        proba = np.asarray(self._scorer.predict_proba(batch), dtype=np.float64)
         if proba.shape != (len(batch), len(self.labels)):
             raise ModelError(
                 Messages.IDG023.format(
@@ -313,8 +350,8 @@ def load_model(path: Path | str | None = None, *, trust_model: bool = False) -> 
         ModelError: IDG022 when ``path`` is not the shipped model and
             ``trust_model`` is false; IDG020 when the file's sha256 differs from
             the manifest; IDG021 when it was trained with another scikit-learn
-            minor version; IDG023 when the manifest or model is malformed or
-            missing.
+            minor version than the installed one; IDG023 when the manifest or
+            model is malformed or missing, or of an unknown format.
 
     Example:
         >>> model = load_model()  # doctest: +SKIP
@@ -434,32 +471,58 @@ def _parse_manifest(text: str, where: object) -> Manifest:
 def _build_model(
     data: bytes, manifest_text: str, model_where: object, manifest_where: object
 ) -> Model:
-    """Check the bytes against the manifest, then unpickle exactly those bytes."""
+    """Check the bytes and versions against the manifest, then unpickle exactly those bytes."""
     manifest = _parse_manifest(manifest_text, manifest_where)
     actual = file_sha256(data)
     if actual != manifest.model_sha256:
         raise ModelError(
             Messages.IDG020.format(path=model_where, actual=actual, expected=manifest.model_sha256)
         )
-    import sklearn
-
-    if _minor_version(manifest.sklearn_version) != _minor_version(sklearn.__version__):
+    installed = _installed_sklearn_version()
+    if _minor_version(manifest.sklearn_version) != _minor_version(installed):
         raise ModelError(
             Messages.IDG021.format(
-                path=model_where, trained=manifest.sklearn_version, installed=sklearn.__version__
+                path=model_where, trained=manifest.sklearn_version, installed=installed
             )
         )
+    if manifest.model_format not in MODEL_FORMATS:
+        problem = (
+            f"unknown model_format {manifest.model_format!r} (this version reads "
+            f"{', '.join(MODEL_FORMATS)}); retrain it with `interview-diag train`"
+        )
+        raise ModelError(Messages.IDG023.format(path=manifest_where, problem=problem))
     import joblib
 
     try:
-        pipeline = joblib.load(io.BytesIO(data))
+        loaded = joblib.load(io.BytesIO(data))
     except Exception as exc:  # any unpickling failure means an unusable artifact
         problem = f"could not load the model file: {exc!r}"
         raise ModelError(Messages.IDG023.format(path=model_where, problem=problem)) from None
-    if not callable(getattr(pipeline, "predict_proba", None)):
-        problem = "the model file holds no estimator with predict_proba"
+    if manifest.model_format == LEGACY_FORMAT:
+        if not callable(getattr(loaded, "predict_proba", None)):
+            problem = "the model file holds no estimator with predict_proba"
+            raise ModelError(Messages.IDG023.format(path=model_where, problem=problem))
+        return Model(loaded, manifest)
+    try:
+        scorer = CompiledScorer.from_data(loaded)
+    except ValueError as exc:
+        problem = f"the model file holds no valid compiled scorer: {exc}"
+        raise ModelError(Messages.IDG023.format(path=model_where, problem=problem)) from None
+    if scorer.n_outputs != len(manifest.labels):
+        problem = (
+            f"the model scores {scorer.n_outputs} codes but the manifest names "
+            f"{len(manifest.labels)} labels"
+        )
         raise ModelError(Messages.IDG023.format(path=model_where, problem=problem))
-    return Model(pipeline, manifest)
+    return Model(scorer, manifest)
+
+
+def _installed_sklearn_version() -> str:
+    """The installed scikit-learn version, read without importing scikit-learn."""
+    try:
+        return metadata.version("scikit-learn")
+    except metadata.PackageNotFoundError:
+        return "not installed"
 
 
 def _in_order(mapping: Mapping[str, _V], first: Sequence[str]) -> dict[str, _V]:

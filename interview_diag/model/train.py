@@ -3,13 +3,19 @@
 Steps of ``train``:
 
 1. load and validate the JSONL examples (``dataset.load_examples``);
-2. fit ``build_pipeline()`` on ``split == "train"`` only;
+2. fit ``build_pipeline()`` on ``split == "train"`` only, and compile it
+   (``scorer.compile_pipeline``) into the numpy-only scorer that is shipped;
 3. choose one probability threshold per code on ``split == "dev"``
    (``tune_threshold``: the cut with the best F1 among those with precision at
-   least ``MIN_PRECISION``);
-4. score ``split == "test"`` with those thresholds (``metrics.score_predictions``);
-5. write the model with joblib and its manifest (sha256, versions, thresholds,
-   counts, test metrics; no timestamp, so equal data gives an equal manifest).
+   least ``MIN_PRECISION``), from the compiled scorer's probabilities, after
+   checking they equal the pipeline's to within ``COMPILE_TOLERANCE``;
+4. score ``split == "test"`` the same way with those thresholds
+   (``metrics.score_predictions``);
+5. write the compiled scorer's plain data with joblib and its manifest (sha256,
+   size, format, versions, thresholds, counts, test metrics; no timestamp, so
+   equal data gives an equal manifest). The scikit-learn pipeline itself is not
+   saved: training is deterministic, so ``build_pipeline().fit`` on the same
+   data gives it back.
 
 Run it as ``python -m interview_diag.model.train --data data/corpus --out models``.
 """
@@ -43,6 +49,7 @@ from interview_diag.model.artifact import (
 from interview_diag.model.dataset import LABELS, DataPaths, Example, data_sha256, load_examples
 from interview_diag.model.features import CueCounter, TextNormalizer
 from interview_diag.model.metrics import score_predictions
+from interview_diag.model.scorer import SCORER_FORMAT, CompiledScorer, compile_pipeline
 
 MODEL_VERSION = "1.0.0"
 """Version of the shipped model; see the steps in ``artifact.py`` for when to bump it."""
@@ -62,6 +69,9 @@ DEFAULT_THRESHOLD = 0.5
 
 THRESHOLD_RANGE = (0.05, 0.95)
 """Thresholds are clamped into this range, so no code fires on everything or never."""
+
+COMPILE_TOLERANCE = 1e-9
+"""Largest difference allowed between the compiled scorer's and the pipeline's probabilities."""
 
 PROG = "python -m interview_diag.model.train"
 
@@ -240,10 +250,11 @@ def train(
 
     pipeline = build_pipeline()
     pipeline.fit([e.text for e in train_set], y_train)
+    scorer = compile_pipeline(pipeline)
 
     thresholds = {code: DEFAULT_THRESHOLD for code in LABELS}
     if splits["dev"]:
-        dev_proba = pipeline.predict_proba([e.text for e in splits["dev"]])
+        dev_proba = _checked_proba(scorer, pipeline, [e.text for e in splits["dev"]])
         y_dev = _label_matrix(splits["dev"]).astype(bool)
         for j, code in enumerate(LABELS):
             thresholds[code] = tune_threshold(
@@ -253,13 +264,12 @@ def train(
     test_set = splits["test"]
     predicted: tuple[tuple[str, ...], ...] = ()
     if test_set:
-        test_proba = pipeline.predict_proba([e.text for e in test_set])
+        test_proba = _checked_proba(scorer, pipeline, [e.text for e in test_set])
         predicted = labels_at_threshold(test_proba, LABELS, thresholds)
     metrics = score_predictions([e.labels for e in test_set], predicted, LABELS)
 
-    _drop_volatile_state(pipeline)
     buffer = io.BytesIO()
-    joblib.dump(pipeline, buffer, compress=3)
+    joblib.dump(scorer.to_data(), buffer, compress=3)
     model_bytes = buffer.getvalue()
     manifest = Manifest(
         model_version=MODEL_VERSION,
@@ -269,6 +279,8 @@ def train(
         numpy_version=np.__version__,
         spacy_version=_installed_version("spacy"),
         model_sha256=file_sha256(model_bytes),
+        model_format=SCORER_FORMAT,
+        model_bytes=len(model_bytes),
         data_sha256=fingerprint,
         labels=LABELS,
         thresholds=MappingProxyType(thresholds),
@@ -339,15 +351,22 @@ def _summary(manifest: Manifest, out: Path) -> str:
     return "\n".join(lines)
 
 
-def _drop_volatile_state(pipeline: Any) -> None:
-    """Remove fitted state that differs from run to run, so equal data pickles equally.
+def _checked_proba(scorer: CompiledScorer, pipeline: Any, texts: list[str]) -> NDArray[np.float64]:
+    """The compiled scorer's probabilities, refused unless they equal the pipeline's.
 
-    A text vectorizer caches ``id(self.stop_words)`` (a memory address) after
-    checking its stop words; without the cache it simply checks again.
+    Raises:
+        RuntimeError: a probability differs by more than ``COMPILE_TOLERANCE``
+            (a bug of the scorer: it no longer reproduces the pipeline).
     """
-    for _name, transformer in pipeline.named_steps["features"].transformer_list:
-        if hasattr(transformer, "_stop_words_id"):
-            del transformer._stop_words_id
+    compiled = scorer.predict_proba(texts)
+    reference = np.asarray(pipeline.predict_proba(texts), dtype=np.float64)
+    gap = float(np.abs(compiled - reference).max()) if len(texts) else 0.0
+    if gap > COMPILE_TOLERANCE:
+        raise RuntimeError(
+            f"the compiled scorer differs from the fitted pipeline by {gap:.3g} "
+            f"(more than {COMPILE_TOLERANCE}); it cannot be shipped"
+        )
+    return compiled
 
 
 def _label_matrix(examples: Sequence[Example]) -> NDArray[np.int64]:
