@@ -2,7 +2,10 @@
 
 from interview_diag._version import __version__
 from interview_diag.analyzer import Analyzer, analyze
+from interview_diag.drafting import Draft, draft_followup
 from interview_diag.errors import ConfigError, InterviewDiagError, ModelError, ParseError, RuleError
+from interview_diag.frames import to_dataframe
+from interview_diag.letters import check_letter
 from interview_diag.types import (
     Candidate,
     Evidence,
@@ -19,6 +22,7 @@ __all__ = [
     "Analyzer",
     "Candidate",
     "ConfigError",
+    "Draft",
     "Evidence",
     "Finding",
     "InputStats",
@@ -33,4 +37,7 @@ __all__ = [
     "TurnInfo",
     "__version__",
     "analyze",
+    "check_letter",
+    "draft_followup",
+    "to_dataframe",
 ]

@@ -4,9 +4,10 @@ Three steps, in order:
 
 1. ``combine_sources`` merges a rule finding and a classifier finding of the same
    code on the same words into one finding with ``source="both"``.
-2. Turn-level check types (``TURN_CHECK_FUNCTIONS``) add findings that need the
-   whole interview: the same explanation of leaving given for job after job, no
-   sign of the company anywhere, answers far longer than the rest...
+2. Turn-level check types (``TURN_CHECK_FUNCTIONS``, defined in
+   ``interview_diag.turn_checks``) add findings that need the whole interview: the
+   same explanation of leaving given for job after job, no sign of the company
+   anywhere, answers far longer than the rest...
 3. ``order_findings`` drops exact duplicates and sorts by position, then severity.
 
 Nothing here depends on the order the findings arrive in.
@@ -14,43 +15,28 @@ Nothing here depends on the order the findings arrive in.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from types import MappingProxyType
 
-from interview_diag.questions import TurnContext
-from interview_diag.rules.schema import Rule, RuleSet
-from interview_diag.types import Finding, Kind, Transcript
+from interview_diag.letter_checks import LETTER_CHECKS
+from interview_diag.rules.schema import RuleSet
+from interview_diag.turn_checks import TURN_CHECKS, InterviewInput, TurnCheck
+from interview_diag.types import Finding
 
-
-@dataclass(frozen=True)
-class InterviewInput:
-    """What turn-level checks may look at.
-
-    Attributes:
-        transcript: the turns, with roles.
-        kind: transcript, answer, recap or letter.
-        contexts: per turn, the question it answers and the topics raised before it.
-        options: ``company``, ``role``, ``job_description`` and other options.
-        thresholds: overrides of rule parameters, by code or rule id (``{"rambling": {"max_words": 300}}``).
-    """
-
-    transcript: Transcript
-    kind: Kind
-    contexts: tuple[TurnContext, ...]
-    options: Mapping[str, Any] = field(default_factory=dict)
-    thresholds: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
-
-    def params(self, rule: Rule) -> dict[str, Any]:
-        """The rule's parameters with any overrides for its code, then its id, applied."""
-        out = dict(rule.params)
-        out.update(self.thresholds.get(rule.code, {}))
-        out.update(self.thresholds.get(rule.id, {}))
-        return out
+__all__ = [
+    "TURN_CHECK_FUNCTIONS",
+    "InterviewInput",
+    "TurnCheck",
+    "aggregate",
+    "combine_sources",
+    "order_findings",
+]
 
 
-TurnCheck = Callable[[Rule, Sequence[Finding], InterviewInput], list[Finding]]
-TURN_CHECK_FUNCTIONS: dict[str, TurnCheck] = {}
+# The registry of turn-level check types; read-only (add a check type in turn_checks.py,
+# or a whole-letter one in letter_checks.py).
+TURN_CHECK_FUNCTIONS: Mapping[str, TurnCheck] = MappingProxyType({**TURN_CHECKS, **LETTER_CHECKS})
 
 
 def _overlaps(a: Finding, b: Finding) -> bool:

@@ -79,11 +79,57 @@ def _add_analysis_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_letter_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``interview-diag letter check|draft``: follow-up letters."""
+    letter = sub.add_parser("letter", help="check a follow-up letter, or draft one")
+    actions = letter.add_subparsers(dest="letter_command", metavar="ACTION")
+    actions.required = True
+    c = actions.add_parser("check", help="check a follow-up letter before sending it")
+    c.add_argument("path", metavar="FILE", help="the letter, or - for standard input")
+    c.add_argument("--format", default="text", choices=("text", "json"), help="output format")
+    c.add_argument("--company", help="the company's name")
+    c.add_argument("--interviewer", help="the interviewer's name")
+    c.add_argument("--role", help="the role applied for")
+    c.add_argument(
+        "--report",
+        metavar="REPORT.json",
+        help="the interview's report (analyze --format json): a missing acknowledgement "
+        "of a bad interview is then a finding",
+    )
+    c.add_argument(
+        "--level",
+        choices=("fine", "some concerns", "serious", "likely lost"),
+        help="how the interview went, instead of --report",
+    )
+    c.add_argument("--no-model", action="store_true", help="rules only, no classifier")
+    d = actions.add_parser("draft", help="draft a follow-up letter from an interview transcript")
+    d.add_argument("path", metavar="TRANSCRIPT", help="the transcript, or - for standard input")
+    d.add_argument("--company", required=True, help="the company's name")
+    d.add_argument("--role", required=True, help="the role applied for")
+    d.add_argument("--name", required=True, help="your name, to sign the letter")
+    d.add_argument("--interviewer", help="the interviewer's name, for the greeting")
+    d.add_argument(
+        "--strength",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="a reason to see you again, in your words (repeatable)",
+    )
+    d.add_argument("--candidate", help="your speaker label in the transcript")
+    d.add_argument(
+        "--input-format", default="auto", choices=INPUT_FORMATS, help="transcript format"
+    )
+    d.add_argument("--format", default="text", choices=("text", "json"), help="output format")
+    d.add_argument("--no-model", action="store_true", help="rules only, no classifier")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(
         prog=PROG,
-        description="Find what went wrong in a job interview transcript, recap or follow-up letter.",
+        description=(
+            "Find what went wrong in a job interview transcript, recap or follow-up letter."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -91,7 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     a = sub.add_parser("analyze", help="analyse one transcript, answer, recap or letter")
     a.add_argument("path", metavar="PATH", help="input file, or - for standard input")
-    a.add_argument("--format", default="text", choices=("text", "json"), help="output format")
+    a.add_argument(
+        "--format", default="text", choices=("text", "json", "html"), help="output format"
+    )
     a.add_argument("-o", "--output", metavar="FILE", help="write the report here (default: stdout)")
     a.add_argument(
         "--fail-on",
@@ -104,10 +152,43 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("rules", help="list finding codes, rule ids and example counts")
     r.add_argument("--rules", action="append", default=[], metavar="PATH", help="extra rule files")
     r.add_argument("--format", default="text", choices=("text", "json"))
+    r.add_argument(
+        "--markdown", action="store_true", help="every code and rule with its examples (docs)"
+    )
+
+    e = sub.add_parser("evaluate", help="precision, recall and F1 on labelled JSONL")
+    e.add_argument("--data", action="append", default=[], metavar="PATH", help="default: data/")
+    e.add_argument("--split", default="test", choices=("train", "dev", "test", "all"))
+    e.add_argument("--format", default="text", choices=("text", "json"))
+    e.add_argument("--no-model", action="store_true", help="rules only")
+    e.add_argument("--model", metavar="PATH", help="a model of your own (needs --trust-model)")
+    e.add_argument("--trust-model", action="store_true")
+    e.add_argument(
+        "--letters",
+        nargs="?",
+        const="data/letters/letters.jsonl",
+        metavar="PATH",
+        help="score the letter checker per letter code instead (default set: "
+        "data/letters/letters.jsonl; splits dev and test)",
+    )
 
     t = sub.add_parser("train", help="train the classifier on labelled JSONL")
     t.add_argument("--data", action="append", required=True, metavar="PATH")
     t.add_argument("--out", required=True, metavar="DIR")
+
+    b = sub.add_parser("batch", help="analyse many records (JSONL, CSV or a folder) into JSONL")
+    b.add_argument("path", metavar="INPUT", help="JSONL, CSV, a folder, or - (JSONL on stdin)")
+    b.add_argument("-o", "--output", required=True, metavar="FILE", help="JSONL output")
+    b.add_argument("--summary-csv", metavar="FILE", help="also write one CSV row per record")
+    b.add_argument("--workers", type=int, default=1, metavar="N", help="worker processes")
+    b.add_argument("--batch-size", type=int, metavar="N", help="records per spaCy batch")
+    b.add_argument("--resume", action="store_true", help="skip ids already in the output")
+    b.add_argument("--strict", action="store_true", help="exit 1 when any record failed")
+    b.add_argument("--text-column", metavar="COL", help="CSV column holding the text")
+    for col in ("id", "kind", "company", "role", "candidate"):
+        b.add_argument(f"--{col}-column", metavar="COL", help=f"CSV column holding the {col}")
+    _add_analysis_options(b)
+    _add_letter_parser(sub)
     return parser
 
 
@@ -144,7 +225,12 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         candidate=args.candidate,
         job_description=jd,
     )
-    out = report.to_json() + "\n" if args.format == "json" else report.to_text()
+    if args.format == "html":
+        from interview_diag.html_report import render_html
+
+        out = render_html(report, text)
+    else:
+        out = report.to_json() + "\n" if args.format == "json" else report.to_text()
     if args.output:
         Path(args.output).write_text(out, encoding="utf-8")
     else:
@@ -163,6 +249,11 @@ def cmd_rules(args: argparse.Namespace) -> int:
     from interview_diag.rules.schema import load_rules
 
     rules = load_rules(args.rules)
+    if args.markdown:
+        from interview_diag.rule_docs import render_rules_markdown
+
+        sys.stdout.write(render_rules_markdown(rules))
+        return 0
     if args.format == "json":
         data = [
             {
@@ -180,13 +271,65 @@ def cmd_rules(args: argparse.Namespace) -> int:
     for code, info in sorted(rules.codes.items()):
         own = rules.by_code(code)
         sys.stdout.write(
-            f"{code}  ({info.severity.value}, {info.impression}): {info.title}; {len(own)} rule(s)\n"
+            f"{code}  ({info.severity.value}, {info.impression}): "
+            f"{info.title}; {len(own)} rule(s)\n"
         )
         for r in own:
             sys.stdout.write(
                 f"    {r.id:<36} {r.check:<22} flag {len(r.flag_examples):>2}  "
                 f"pass {len(r.pass_examples):>2}\n"
             )
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    """Run ``interview-diag evaluate``: per-code scores for rules, classifier and hybrid."""
+    import json
+
+    from interview_diag.analyzer import Analyzer
+    from interview_diag.evaluation import evaluate, format_table
+
+    if args.letters:
+        return _evaluate_letters(args)
+    data = args.data or _default_data()
+    for d in data:
+        if not Path(d).exists():
+            fail(f"{d}: no such file or folder")
+    model: str | None = None if args.no_model else (args.model or "shipped")
+    analyzer = Analyzer(model=model, trust_model=args.trust_model)
+    result = evaluate(analyzer, data, split=args.split)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
+    else:
+        sys.stdout.write(format_table(result))
+    return 0
+
+
+def _default_data() -> list[str]:
+    """Every labelled JSONL file under data/ except the letter set, which has its own format."""
+    root = Path("data")
+    files = [p for p in sorted(root.rglob("*.jsonl")) if p.relative_to(root).parts[0] != "letters"]
+    return [str(p) for p in files] or ["data/"]
+
+
+def _evaluate_letters(args: argparse.Namespace) -> int:
+    """``interview-diag evaluate --letters``: per-code scores of the letter checker."""
+    import json
+
+    from interview_diag.analyzer import Analyzer
+    from interview_diag.letter_evaluation import evaluate_letters, format_letter_table
+
+    if args.split == "train":
+        fail(f"{args.letters}: the letter set has dev and test splits only")
+    if not Path(args.letters).is_file():
+        fail(f"{args.letters}: no such file")
+    model: str | None = None if args.no_model else (args.model or "shipped")
+    analyzer = Analyzer(model=model, trust_model=args.trust_model)
+    result = evaluate_letters(analyzer, args.letters, split=args.split)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
+    else:
+        sys.stdout.write(format_letter_table(result))
     return 0
 
 
@@ -201,7 +344,113 @@ def cmd_train(args: argparse.Namespace) -> int:
     return int(train_main(argv) or 0)
 
 
-COMMANDS = {"analyze": cmd_analyze, "rules": cmd_rules, "train": cmd_train}
+def cmd_batch(args: argparse.Namespace) -> int:
+    """Run ``interview-diag batch``: exit 1 with ``--strict`` when a record failed."""
+    from interview_diag.analyzer import Analyzer
+    from interview_diag.batch import BatchInputError, CsvColumns, Defaults, run_batch
+
+    def make_analyzer() -> Analyzer:
+        analyzer = _analyzer(args)
+        assert isinstance(analyzer, Analyzer)
+        return analyzer
+
+    jd = read_input(args.job_description) if args.job_description else None
+    defaults = Defaults(args.kind, args.input_format, args.company, args.role, args.candidate, jd)
+    columns = CsvColumns(
+        args.text_column or "text",
+        args.id_column,
+        args.kind_column,
+        args.company_column,
+        args.role_column,
+        args.candidate_column,
+    )
+    try:
+        summary = run_batch(
+            args.path,
+            args.output,
+            make_analyzer,
+            text_column=args.text_column,
+            columns=columns,
+            defaults=defaults,
+            workers=args.workers,
+            batch_size=args.batch_size,
+            resume=args.resume,
+            summary_csv=args.summary_csv,
+        )
+    except BatchInputError as exc:
+        fail(str(exc))
+    if summary.interrupted:
+        return 130
+    return 1 if args.strict and (summary.failed or summary.previously_failed) else 0
+
+
+def cmd_letter(args: argparse.Namespace) -> int:
+    """Run ``interview-diag letter check`` or ``interview-diag letter draft``."""
+    import json
+
+    from interview_diag.analyzer import Analyzer
+    from interview_diag.drafting import draft_followup
+    from interview_diag.letters import check_letter
+
+    analyzer = Analyzer(model=None if args.no_model else "shipped")
+    text = read_input(args.path)
+    if args.letter_command == "check":
+        report: dict[str, object] | str | None = args.level
+        if args.report:
+            try:
+                report = json.loads(read_input(args.report))
+            except json.JSONDecodeError as exc:
+                fail(f"{args.report}: not a JSON report ({exc.msg}, line {exc.lineno})")
+        try:
+            result = check_letter(
+                text,
+                report=report,
+                company=args.company,
+                interviewer=args.interviewer,
+                role=args.role,
+                analyzer=analyzer,
+            )
+        except ValueError as exc:
+            fail(f"{args.report or args.path}: {exc}")
+        out = result.to_json() + "\n" if args.format == "json" else result.to_text()
+        sys.stdout.write(out)
+        return 0
+    interview = analyzer.analyze(
+        text,
+        fmt=args.input_format,
+        company=args.company,
+        role=args.role,
+        candidate=args.candidate,
+    )
+    draft = draft_followup(
+        interview,
+        candidate_name=args.name,
+        company=args.company,
+        role=args.role,
+        interviewer=args.interviewer,
+        strengths=args.strength,
+        source=text,
+        analyzer=analyzer,
+    )
+    level = (interview.summary or {}).get("level")
+    if args.format == "json":
+        data = {"interview_level": level, **draft.to_dict()}
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        return 0
+    addressed = ", ".join(draft.addresses) or "none"
+    sys.stdout.write(draft.text + "\n\n")
+    sys.stdout.write(f"-- interview level: {level}; the letter addresses: {addressed}\n")
+    return 0
+
+
+COMMANDS = {
+    "letter": cmd_letter,
+    "batch": cmd_batch,
+    "analyze": cmd_analyze,
+    "rules": cmd_rules,
+    "evaluate": cmd_evaluate,
+    "train": cmd_train,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -13,10 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 
+import numpy as np
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-_SENT_END = frozenset({".", "!", "?", "…", "..."})
+_END_POINTS = np.array([ord("."), ord("!"), ord("?"), ord("\u2026")], dtype=np.uint32)
 
 
 @dataclass(frozen=True)
@@ -77,25 +79,31 @@ def load_context_cues(nlp: Language) -> ContextCues:
 def sentence_starts(span: Span | Doc) -> list[int]:
     """Token indices (in the Doc) where sentences begin inside ``span``.
 
-    A sentence ends after ``.``, ``!``, ``?`` or an ellipsis, and at a line break.
+    A sentence ends after a punctuation token ending in ``.``, ``!``, ``?`` or an
+    ellipsis, and at a whitespace token holding a line break; the next sentence
+    begins at the next token that is not punctuation (so closing quotes stay
+    with their sentence). Computed with array operations: this runs on every Doc.
     """
-    tokens = span if isinstance(span, Doc) else span
-    first = tokens[0].i if len(tokens) else 0
-    starts = [first]
-    prev_end = False
-    for tok in tokens:
-        if prev_end and tok.i != starts[-1] and not tok.is_punct:
-            starts.append(tok.i)
-            prev_end = False
-        if (
-            tok.text in _SENT_END
-            or (tok.is_space and "\n" in tok.text)
-            or tok.text
-            and tok.text[-1] in ".!?"
-            and tok.is_punct
-        ):
-            prev_end = True
-    return starts
+    doc = span.doc if isinstance(span, Span) else span
+    lo, hi = (span.start, span.end) if isinstance(span, Span) else (0, len(doc))
+    if hi <= lo:
+        return [lo]
+    arr = doc.to_array([IDX, LENGTH, IS_PUNCT, IS_SPACE])[lo:hi]
+    idx, length = arr[:, 0].astype(np.int64), arr[:, 1].astype(np.int64)
+    is_punct, is_space = arr[:, 2].astype(bool), arr[:, 3].astype(bool)
+    text = doc.text
+    points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    last = points[np.clip(idx + length - 1, 0, max(len(points) - 1, 0))]
+    ends = is_punct & np.isin(last, _END_POINTS)
+    for i in np.flatnonzero(is_space):
+        a = int(idx[i])
+        if "\n" in text[a : a + int(length[i])]:
+            ends[i] = True
+    words = np.flatnonzero(~is_punct)
+    after = np.searchsorted(words, np.flatnonzero(ends), side="right")
+    nxt = words[after[after < len(words)]]
+    starts = np.unique(np.concatenate(([0], nxt))) + lo
+    return [int(x) for x in starts]
 
 
 def sentence_of(starts: Sequence[int], index: int) -> int:

@@ -20,6 +20,7 @@ from interview_diag.questions import TurnContext, turn_contexts
 from interview_diag.report import build_report
 from interview_diag.roles import assign_roles, infer_candidate
 from interview_diag.rules.schema import RuleSet
+from interview_diag.summary import summarize
 from interview_diag.types import KINDS, Candidate, Finding, Kind, Report, Transcript
 
 
@@ -112,7 +113,7 @@ def finish(
         id: the record id, in a batch.
 
     Returns:
-        The report.
+        The report, with its summary (level, impressions, next steps).
     """
     inp = InterviewInput(
         transcript=prepared.transcript,
@@ -122,6 +123,8 @@ def finish(
         thresholds=dict(thresholds or {}),
     )
     final = aggregate(findings, inp, rules)
+    # Every report carries its overall picture (see interview_diag.summary).
+    words = sum(len(t.text.split()) for t in prepared.transcript.turns)
     return build_report(
         prepared.transcript,
         kind=prepared.kind,
@@ -130,4 +133,5 @@ def finish(
         findings=final,
         warnings=prepared.warnings,
         id=id,
+        summary=summarize(final, kind=prepared.kind, words=words),
     )

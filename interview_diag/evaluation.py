@@ -34,7 +34,11 @@ SENTENCE_CODES = (
 )
 MODES = ("rules", "classifier", "hybrid")
 _KIND = {"answer": "answer", "turn": "answer", "recap": "recap", "letter": "letter"}
-_SOURCES = {"rules": ("rule", "both"), "classifier": ("model", "both"), "hybrid": ("rule", "model", "both")}
+_SOURCES = {
+    "rules": ("rule", "both"),
+    "classifier": ("model", "both"),
+    "hybrid": ("rule", "model", "both"),
+}
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,8 @@ _SIGNOFF = re.compile(
 _LETTER_PHRASE = re.compile(
     r"\bthank you (so much |very much )?for (taking the time|the opportunity|meeting|interviewing|"
     r"speaking|talking|your time|considering)|"
-    r"\bfollow(ing)?[- ]up on (our|my|the) (interview|conversation|meeting)|\bi look forward to hearing\b",
+    r"\bfollow(ing)?[- ]up on (our|my|the) (interview|conversation|meeting)|"
+    r"\bi look forward to hearing\b",
     re.I,
 )
 _RECAP_CUES = re.compile(

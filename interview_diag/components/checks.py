@@ -4,22 +4,34 @@
 - ``phrase``: PhraseMatcher phrases (on ``attr``, LOWER by default); each match is a candidate.
 - ``cluster``: PhraseMatcher phrases that only count when at least
   ``params.min_count`` (default 3) of them occur in one sentence; the candidate
-  runs from the first to the last of them ("I guess maybe I kind of...").
+  runs from the first to the last of them ("I guess maybe I kind of..."). With
+  ``params.max_tokens``, they must also lie within that many tokens of each other,
+  so a run-on sentence that is a whole spoken answer is not one cluster.
 
 All rules of all span-level checks share one Matcher and one PhraseMatcher per
 attribute, keyed by rule id, so the cost does not grow with the number of files.
-Turn-level check types live in ``interview_diag.aggregate``.
+
+The Matcher's cost grows with tokens times patterns, so token patterns are
+*anchored*: the required tokens of a pattern whose possible words are known (a
+``LOWER``/``ORTH``/``TEXT`` value or ``IN`` list) can only all be present in a
+sentence that holds one word of each. One vectorised look-up per Doc finds the
+sentences where each pattern could match, and each pattern's own Matcher runs
+only there. Patterns without such a token run everywhere. The matches are
+the same either way (tests run every rule's examples through this path).
+Turn-level check types live in ``interview_diag.turn_checks``.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
 
 from interview_diag.context import sentence_of
 from interview_diag.rules.schema import Rule
@@ -45,11 +57,30 @@ class SpanChecks:
             rules: rules of any check type; only span-level ones are compiled.
         """
         self.rules = {r.id: r for r in rules if r.check in ("phrase", "token_pattern", "cluster")}
-        self.matcher = Matcher(nlp.vocab)
+        # One Matcher per anchored pattern, so that a sentence only meets the
+        # patterns whose every anchored token it can satisfy.
+        self._pattern_matchers: list[Matcher] = []
+        self._slots: list[int] = []  # number of anchored tokens per pattern
+        self._word_slots: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        self.free_matcher = Matcher(nlp.vocab)  # patterns without an anchored token
         self.phrase_matchers: dict[str, PhraseMatcher] = {}
+        strings = nlp.vocab.strings
         for r in self.rules.values():
             if r.check == "token_pattern":
-                self.matcher.add(r.id, [[dict(t) for t in p] for p in r.patterns])
+                for p in r.patterns:
+                    slots = pattern_slots(p)
+                    spec = [dict(t) for t in p]
+                    if not slots:
+                        self.free_matcher.add(r.id, [spec])
+                        continue
+                    m = Matcher(nlp.vocab)
+                    m.add(r.id, [spec])
+                    index = len(self._pattern_matchers)
+                    self._pattern_matchers.append(m)
+                    self._slots.append(len(slots))
+                    for k, words in enumerate(slots):
+                        for w in words:
+                            self._word_slots[strings.add(w)].append((index, k))
             else:
                 pm = self.phrase_matchers.get(r.attr)
                 if pm is None:
@@ -57,22 +88,77 @@ class SpanChecks:
                     self.phrase_matchers[r.attr] = pm
                 # make_doc gives the same tokens a blank or a trained pipeline would.
                 pm.add(r.id, [nlp.make_doc(p) for p in r.phrases])
-        self._strings = nlp.vocab.strings
+        self._anchor_ids = np.array(sorted(self._word_slots), dtype=np.uint64)
 
-    def run(self, span: Span, sent_starts: Sequence[int]) -> list[Match]:
+    def anchor_windows(
+        self, doc: Doc, sent_starts: Sequence[int]
+    ) -> list[tuple[int, int, tuple[int, ...]]]:
+        """The sentences where some anchored pattern could match, with those patterns.
+
+        A pattern can only match in a sentence that holds, for each of its
+        anchored tokens, one of that token's words.
+
+        Args:
+            doc: the Doc.
+            sent_starts: sentence start token indices (sorted).
+
+        Returns:
+            ``(start, end, pattern indices)`` per sentence, in order.
+        """
+        if not self._pattern_matchers or not len(doc):
+            return []
+        lowers = doc.to_array("LOWER")
+        hits = np.flatnonzero(np.isin(lowers, self._anchor_ids))
+        if not len(hits):
+            return []
+        starts = np.asarray(sent_starts, dtype=np.int64)
+        sent_of = np.searchsorted(starts, hits, side="right") - 1
+        seen: dict[int, set[tuple[int, int]]] = defaultdict(set)
+        for pos, si in zip(hits.tolist(), sent_of.tolist(), strict=True):
+            seen[si].update(self._word_slots[int(lowers[pos])])
+        out = []
+        n = len(starts)
+        for si in sorted(seen):
+            counts: dict[int, int] = defaultdict(int)
+            for pattern, _slot in seen[si]:
+                counts[pattern] += 1
+            ready = tuple(sorted(p for p, c in counts.items() if c == self._slots[p]))
+            if ready and si >= 0:
+                end = int(starts[si + 1]) if si + 1 < n else len(doc)
+                out.append((int(starts[si]), end, ready))
+        return out
+
+    def run(
+        self,
+        span: Span,
+        sent_starts: Sequence[int],
+        windows: Sequence[tuple[int, int, tuple[int, ...]]] | None = None,
+    ) -> list[Match]:
         """Every match of every rule inside ``span``.
 
         Args:
             span: a turn segment of the Doc.
             sent_starts: sentence start token indices of the Doc (sorted).
+            windows: the anchor sentences of the Doc (``anchor_windows``); ``None``
+                runs every anchored pattern over the whole span.
 
         Returns:
             Candidates in Doc token order; for each rule, overlapping matches are
             reduced to the longest.
         """
         raw: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        if len(self.matcher):
-            for match in self.matcher(span, as_spans=True):
+        doc = span.doc
+        if windows is None:
+            windows = [(span.start, span.end, tuple(range(len(self._pattern_matchers))))]
+        for a, b, patterns in windows:
+            if a >= span.end or b <= span.start:
+                continue
+            window = doc[max(a, span.start) : min(b, span.end)]
+            for i in patterns:
+                for match in self._pattern_matchers[i](window, as_spans=True):
+                    raw[match.label_].append((match.start, match.end))
+        if len(self.free_matcher):
+            for match in self.free_matcher(span, as_spans=True):
                 raw[match.label_].append((match.start, match.end))
         for pm in self.phrase_matchers.values():
             for match in pm(span, as_spans=True):
@@ -101,12 +187,65 @@ def _longest(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def _clusters(rule: Rule, spans: list[tuple[int, int]], sent_starts: Sequence[int]) -> list[Match]:
     min_count = int(rule.params.get("min_count", 3))
+    max_tokens = rule.params.get("max_tokens")
     by_sent: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for s, e in _longest(spans):
         by_sent[sentence_of(sent_starts, s)].append((s, e))
     out = []
     for group in by_sent.values():
-        if len(group) >= min_count:
-            group.sort()
-            out.append(Match(rule.id, group[0][0], group[-1][1]))
+        group.sort()
+        if max_tokens is None:
+            if len(group) >= min_count:
+                out.append(Match(rule.id, group[0][0], group[-1][1]))
+            continue
+        # In a run-on sentence (a whole spoken answer), only phrases within
+        # ``max_tokens`` of each other form a cluster; windows go left to right.
+        i = 0
+        while i < len(group):
+            j = i
+            while j + 1 < len(group) and group[j + 1][1] - group[i][0] <= int(max_tokens):
+                j += 1
+            if j - i + 1 >= min_count:
+                out.append(Match(rule.id, group[i][0], group[j][1]))
+                i = j + 1
+            else:
+                i += 1
+    return out
+
+
+_ANCHOR_ATTRS = ("LOWER", "ORTH", "TEXT")
+_REQUIRED_OPS = (None, "1", "+")
+
+
+def pattern_slots(pattern: Sequence[Mapping[str, Any]]) -> list[frozenset[str]]:
+    """The word sets of the pattern's required, word-pinned tokens.
+
+    A token counts when it must occur (no ``OP``, or ``OP`` "1" or "+") and is
+    pinned to known words by ``LOWER``, ``ORTH`` or ``TEXT`` (a string or an
+    ``IN`` list); its words are lower-cased, since a token's ``LOWER`` is its
+    text lower-cased.
+
+    Args:
+        pattern: a Matcher pattern.
+
+    Returns:
+        One set of lower-cased words per such token (empty when none qualifies).
+    """
+    out: list[frozenset[str]] = []
+    for tok in pattern:
+        if tok.get("OP") not in _REQUIRED_OPS:
+            continue
+        for attr in _ANCHOR_ATTRS:
+            value = tok.get(attr)
+            if isinstance(value, str):
+                out.append(frozenset({value.lower()}))
+                break
+            if (
+                isinstance(value, Mapping)
+                and set(value) == {"IN"}
+                and value["IN"]
+                and all(isinstance(w, str) for w in value["IN"])
+            ):
+                out.append(frozenset(w.lower() for w in value["IN"]))
+                break
     return out

@@ -9,6 +9,7 @@ words), and no allow-listed phrase stands in its sentence.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from spacy.language import Language
@@ -52,10 +53,10 @@ class RuleDetector:
         self.checks = SpanChecks(nlp, self.rules.rules)
         self.cues: ContextCues = load_context_cues(nlp)
         allow = allow or {}
-        self._allow: dict[str, tuple[str, ...]] = {}
+        self._allow: dict[str, re.Pattern[str] | None] = {}
         for r in self.rules.rules:
             phrases = [*r.exceptions, *allow.get(r.id, ()), *allow.get(r.code, ())]
-            self._allow[r.id] = tuple(p.casefold() for p in phrases)
+            self._allow[r.id] = _phrase_regex(p.casefold().replace("\u2019", "'") for p in phrases)
 
     def __call__(self, doc: Doc) -> Doc:
         """Find and record the findings of this Doc."""
@@ -75,13 +76,14 @@ class RuleDetector:
         if inp is None or not self.checks.rules:
             return []
         starts = sentence_starts(doc)
+        windows = self.checks.anchor_windows(doc, starts)
         findings: list[Finding] = []
         for seg in inp.segments:
             turn = inp.turn(seg.turn)
             span = doc.char_span(seg.doc_start, seg.doc_end, alignment_mode="contract")
             if span is None or len(span) == 0:
                 continue
-            for m in self.checks.run(span, starts):
+            for m in self.checks.run(span, starts, windows):
                 rule = self.checks.rules[m.rule_id]
                 if not self._in_scope(rule, inp, seg.turn):
                     continue
@@ -130,11 +132,26 @@ class RuleDetector:
         return not (rule.unless_raised and ctx.raised & set(rule.unless_raised))
 
     def _allowed(self, rule: Rule, doc: Doc, starts: Sequence[int], start: int, end: int) -> bool:
-        phrases = self._allow.get(rule.id, ())
-        if not phrases:
+        pattern = self._allow.get(rule.id)
+        if pattern is None:
             return False
         s = sentence_of(starts, start)
         nxt = [x for x in starts if x > s]
         e = nxt[0] if nxt else len(doc)
         text = doc[s : max(e, end)].text.casefold().replace("\u2019", "'")
-        return any(p in text for p in phrases)
+        return pattern.search(text) is not None
+
+
+def _phrase_regex(phrases: Iterable[str]) -> re.Pattern[str] | None:
+    """A regex that finds any of the phrases as whole words, or ``None`` when there are none.
+
+    "mind went to" is not found in "mind went totally": a phrase that starts or ends
+    with a word character must start or end at a word boundary. Punctuation
+    phrases (such as "?") match anywhere.
+    """
+    parts = []
+    for p in sorted({p for p in phrases if p}, key=len, reverse=True):
+        lead = r"(?<!\w)" if p[0].isalnum() or p[0] == "_" else ""
+        trail = r"(?!\w)" if p[-1].isalnum() or p[-1] == "_" else ""
+        parts.append(lead + re.escape(p) + trail)
+    return re.compile("|".join(parts)) if parts else None

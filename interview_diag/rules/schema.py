@@ -29,6 +29,9 @@ TURN_CHECKS = (
     "answer_length",
     "brevity",
     "token_rate",
+    "letter_missing",
+    "letter_specificity",
+    "letter_length",
 )
 CHECK_TYPES = SPAN_CHECKS + TURN_CHECKS
 
@@ -61,7 +64,17 @@ _RULE_KEYS = {
     "score",
     "examples",
 }
-_EXAMPLE_KEYS = {"text", "kind", "company", "role", "job_description", "candidate", "note"}
+# ``interviewer`` and ``interview_level`` are letter options (see ``letters.check_letter``).
+_EXAMPLE_OPTIONS = (
+    "kind",
+    "company",
+    "role",
+    "job_description",
+    "candidate",
+    "interviewer",
+    "interview_level",
+)
+_EXAMPLE_KEYS = {"text", "note", *_EXAMPLE_OPTIONS}
 
 
 @dataclass(frozen=True)
@@ -162,7 +175,7 @@ def parse_example(raw: Any, where: str) -> Example:
         if not isinstance(raw.get("text"), str):
             raise RuleError(f"{where}: an example object needs a string 'text'")
         marked = raw["text"]
-        for k in ("kind", "company", "role", "job_description", "candidate"):
+        for k in _EXAMPLE_OPTIONS:
             if k in raw:
                 if not isinstance(raw[k], str):
                     raise RuleError(f"{where}: example {k!r} must be a string")
@@ -277,7 +290,14 @@ def _validate_rule(raw: Any, info: CodeInfo, path: str) -> Rule:
         bool(flag) and bool(passing), path, rule_id, "needs at least one flag and one pass example"
     )
     for ex in flag:
-        _require(bool(ex.spans), path, rule_id, f"flag example without [[ ]] span: {ex.text!r}")
+        # A turn-level finding may rest on what is missing (no evidence): its flag
+        # example then marks nothing, and the finding must carry no evidence.
+        _require(
+            bool(ex.spans) or check in TURN_CHECKS,
+            path,
+            rule_id,
+            f"flag example without [[ ]] span: {ex.text!r}",
+        )
     for ex in passing:
         _require(not ex.spans, path, rule_id, f"pass example with a [[ ]] span: {ex.text!r}")
     return Rule(

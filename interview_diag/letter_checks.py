@@ -1,0 +1,278 @@
+"""Whole-letter check types: what a follow-up letter lacks, and how long it is.
+
+These are turn-level check types (they run in ``aggregate`` with the other
+interview-level checks) that only make sense over a whole letter:
+
+- ``letter_missing``: fires when none of the rule's ``phrases`` and none of its
+  ``params.regex`` patterns occur anywhere in the letter (both are matched
+  against the letter as ``normalise`` gives it: lower case, straight quotes,
+  contractions expanded) (no thanks, nothing
+  specific, no concrete case, no acknowledgement). A regex may name the options
+  ``{company}``, ``{interviewer}`` and ``{role}``; a pattern whose option is not
+  given is left out. With ``params.levels`` the check runs only when the
+  interview the letter follows reached one of these summary levels
+  (``options["interview_level"]``, set by ``check_letter``). The finding rests on
+  what is missing, so it carries no evidence.
+- ``letter_specificity``: fires when the letter says nothing specific to the
+  company, the role or the conversation: no cue phrase, and no sentence that may
+  be about the reader holds enough words outside the stock vocabulary of
+  follow-up letters (see ``check_letter_specificity``).
+- ``letter_length``: fires when the letter has more than ``params.max_words``
+  (250) words; the evidence is the whole letter, from its first to its last
+  character. Message figures: ``words``, ``limit``.
+
+The letter is every turn of the input that is not the interviewer's (a letter
+read as prose is one turn per paragraph, all the candidate's).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+from typing import Any
+
+from interview_diag.rules.schema import Rule
+from interview_diag.turn_checks import InterviewInput, TurnCheck, count_words
+from interview_diag.types import Evidence, Finding, Turn
+
+LEVEL_OPTION = "interview_level"
+"""The ``InterviewInput.options`` key holding the level of the interview a letter follows."""
+
+_OPTION_FIELD = re.compile(r"\{(company|interviewer|role)\}")
+
+
+def letter_turns(inp: InterviewInput) -> list[Turn]:
+    """The turns that make up the letter: every non-empty turn not the interviewer's."""
+    return [t for t in inp.transcript.turns if t.role != "interviewer" and t.text.strip()]
+
+
+_CONTRACTIONS = (
+    (re.compile(r"\bwon't\b"), "will not"),
+    (re.compile(r"\bcan't\b"), "can not"),
+    (re.compile(r"\bcannot\b"), "can not"),
+    (re.compile(r"n't\b"), " not"),
+    (re.compile(r"'m\b"), " am"),
+    (re.compile(r"'re\b"), " are"),
+    (re.compile(r"'ve\b"), " have"),
+    (re.compile(r"'ll\b"), " will"),
+    (re.compile(r"'d\b"), " would"),
+)
+
+
+def normalise(text: str) -> str:
+    """Casefold, straighten quotes, expand contractions and collapse white space.
+
+    Phrases and the letter both go through it, so "didn't" matches "did not".
+
+    Example:
+        >>> normalise("I DIDN\u2019T   know")
+        'i did not know'
+    """
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"')
+    text = text.replace("\u201d", '"').casefold()
+    for pattern, full in _CONTRACTIONS:
+        text = pattern.sub(full, text)
+    return " ".join(text.split())
+
+
+def phrase_regex(phrase: str) -> str:
+    """A phrase as a regex source: words in order, any white space, at word boundaries."""
+    words = normalise(phrase).split()
+    body = r"\s+".join(re.escape(w) for w in words)
+    return rf"(?<!\w){body}(?!\w)"
+
+
+def _words_regex(value: str) -> str:
+    return r"\s+".join(re.escape(w) for w in normalise(value).split())
+
+
+def _fill_options(pattern: str, values: Mapping[str, str]) -> str:
+    def one(m: re.Match[str]) -> str:
+        return _words_regex(values[m.group(1)])
+
+    return _OPTION_FIELD.sub(one, pattern)
+
+
+def _option_regexes(patterns: Sequence[str], options: Mapping[str, Any]) -> list[str]:
+    out: list[str] = []
+    for pattern in patterns:
+        names = set(_OPTION_FIELD.findall(pattern))
+        values = {n: str(options.get(n) or "").strip() for n in names}
+        if any(not v for v in values.values()):
+            continue
+        out.append(_fill_options(pattern, values))
+    return out
+
+
+def _finding(rule: Rule, evidence: tuple[Evidence, ...], figures: Mapping[str, Any]) -> Finding:
+    try:
+        message = rule.message.format(**figures) if figures else rule.message
+    except (KeyError, IndexError, ValueError):
+        message = rule.message
+    return Finding(
+        code=rule.code,
+        severity=rule.severity,
+        score=rule.score,
+        impression=rule.impression,
+        evidence=evidence,
+        message=message,
+        advice=rule.advice,
+        rule_id=rule.id,
+        source="rule",
+        details=dict(figures),
+    )
+
+
+def check_letter_missing(
+    rule: Rule, findings: Sequence[Finding], inp: InterviewInput
+) -> list[Finding]:
+    """The letter holds none of the rule's phrases or patterns.
+
+    Params: ``regex`` (patterns, case-insensitive, over the normalised letter text;
+    ``{company}``, ``{interviewer}``, ``{role}`` are filled from the options),
+    ``levels`` (run only after an interview at one of these levels),
+    ``min_words`` (skip letters shorter than this; default 1).
+
+    Returns:
+        At most one finding, without evidence.
+    """
+    params = inp.params(rule)
+    levels = params.get("levels")
+    if levels is not None and inp.options.get(LEVEL_OPTION) not in set(levels):
+        return []
+    turns = letter_turns(inp)
+    text = normalise("\n".join(t.text for t in turns))
+    if count_words(text) < int(params.get("min_words", 1)):
+        return []
+    sources = [phrase_regex(p) for p in rule.phrases]
+    sources += _option_regexes([str(p) for p in params.get("regex", [])], inp.options)
+    if any(re.search(s, text) for s in sources):
+        return []
+    return [_finding(rule, (), {})]
+
+
+_WORD_TOKEN = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+_SENTENCES = re.compile(r"[^.!?\n]+")
+_GREETING = re.compile(r"^\s*(?:dear|hi|hello|hey|good\s+\w+|to\s+whom)\b", re.IGNORECASE)
+
+
+def _words(text: str) -> list[str]:
+    return [w.removesuffix("'s") for w in _WORD_TOKEN.findall(normalise(text))]
+
+
+def _body_turns(turns: Sequence[Turn], max_signoff_words: int) -> list[Turn]:
+    """The letter without its greeting line and its sign-off paragraph."""
+    body = list(turns)
+    if body and _GREETING.match(body[0].text) and count_words(body[0].text) <= 8:
+        body = body[1:]
+    if len(body) > 1 and count_words(body[-1].text) <= max_signoff_words:
+        body = body[:-1]
+    return body
+
+
+def check_letter_specificity(
+    rule: Rule, findings: Sequence[Finding], inp: InterviewInput
+) -> list[Finding]:
+    """Nothing in the letter is specific to the company, the role or the conversation.
+
+    The letter is specific when any of the rule's ``phrases`` or ``params.regex``
+    occurs (as for ``letter_missing``), or when one sentence of the body (greeting
+    and sign-off left out) that may be about the reader holds at least
+    ``params.min_content`` (2) content words.
+
+    A sentence may be about the reader unless it is about the candidate alone:
+    first person (``params.first_person``) within its first
+    ``params.subject_window`` (6) words, and none of: second person
+    (``params.second_person``), the first word of the company's name, a word of
+    ``params.conversation_words``, a phrase of ``params.conversation_phrases``
+    (phrases that own something that happened in the interview: "my mistake").
+
+    Content words have at least ``params.min_length`` (3) letters and are not
+    numbers, not in ``params.stock_words`` and not words of the company, role or
+    interviewer names.
+
+    Returns:
+        At most one finding, without evidence.
+    """
+    params = inp.params(rule)
+    turns = letter_turns(inp)
+    text = normalise("\n".join(t.text for t in turns))
+    if count_words(text) < int(params.get("min_words", 1)):
+        return []
+    sources = [phrase_regex(p) for p in rule.phrases]
+    sources += _option_regexes([str(p) for p in params.get("regex", [])], inp.options)
+    if any(re.search(s, text) for s in sources):
+        return []
+    stock = {normalise(w) for w in params.get("stock_words", [])}
+    first = {normalise(w) for w in params.get("first_person", [])}
+    second = {normalise(w) for w in params.get("second_person", [])}
+    talk = {normalise(w) for w in params.get("conversation_words", [])}
+    owning = [re.compile(phrase_regex(p)) for p in params.get("conversation_phrases", [])]
+    company_words = _words(str(inp.options.get("company") or ""))
+    # The first word names the company ("Willow" of "Willow Care Homes"); the rest
+    # is often a common word ("care") that says nothing about the reader.
+    company = set(company_words[:1])
+    names = set(company_words) | set(_words(str(inp.options.get("role") or "")))
+    names |= set(_words(str(inp.options.get("interviewer") or "")))
+    min_content = int(params.get("min_content", 2))
+    min_length = int(params.get("min_length", 3))
+    subject_window = int(params.get("subject_window", 6))
+    body = _body_turns(turns, int(params.get("signoff_words", 6)))
+    for sentence in _SENTENCES.findall("\n".join(t.text for t in body)):
+        words = _words(sentence)
+        opening = set(words[:subject_window])
+        about_me = bool(first & opening) and not (second | company | talk) & set(words)
+        if about_me and any(o.search(normalise(sentence)) for o in owning):
+            about_me = False
+        if about_me:
+            continue
+        content = [
+            w
+            for w in words
+            if len(w) >= min_length
+            and not w.isdigit()
+            and w not in stock
+            and w not in names
+            and w not in first
+            and w not in second
+        ]
+        if len(set(content)) >= min_content:
+            return []
+    return [_finding(rule, (), {})]
+
+
+def whole_letter(inp: InterviewInput) -> tuple[Evidence, ...]:
+    """Evidence covering the letter from its first to its last character (one span)."""
+    turns = letter_turns(inp)
+    if not turns:
+        return ()
+    start, end = turns[0].start, turns[-1].end
+    source = inp.transcript.source
+    return (Evidence(start, end, source[start:end], turns[0].speaker, turns[0].index),)
+
+
+def check_letter_length(
+    rule: Rule, findings: Sequence[Finding], inp: InterviewInput
+) -> list[Finding]:
+    """The letter is longer than ``params.max_words`` (250) words.
+
+    Returns:
+        At most one finding; its evidence is the whole letter.
+    """
+    params = inp.params(rule)
+    limit = int(params.get("max_words", 250))
+    words = sum(count_words(t.text) for t in letter_turns(inp))
+    if words <= limit:
+        return []
+    return [_finding(rule, whole_letter(inp), {"words": words, "limit": limit})]
+
+
+LETTER_CHECKS: Mapping[str, TurnCheck] = MappingProxyType(
+    {
+        "letter_missing": check_letter_missing,
+        "letter_specificity": check_letter_specificity,
+        "letter_length": check_letter_length,
+    }
+)
+"""The whole-letter check types by name (registered in ``aggregate.TURN_CHECK_FUNCTIONS``)."""
