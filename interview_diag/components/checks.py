@@ -16,8 +16,10 @@ The Matcher's cost grows with tokens times patterns, so token patterns are
 ``LOWER``/``ORTH``/``TEXT`` value or ``IN`` list) can only all be present in a
 sentence that holds one word of each. One vectorised look-up per Doc finds the
 sentences where each pattern could match, and each pattern's own Matcher runs
-only there. Patterns without such a token run everywhere. The matches are
-the same either way (tests run every rule's examples through this path).
+only there. Patterns without such a token run over the whole turn segment.
+A consequence, on purpose: an anchored pattern never matches across a sentence
+end, since a mistake is said within a sentence and a match that spans two is
+far more often a false alarm.
 Turn-level check types live in ``interview_diag.turn_checks``.
 """
 
