@@ -58,15 +58,14 @@ def combine_sources(findings: Iterable[Finding]) -> list[Finding]:
     items = sorted(findings, key=Finding.sort_key)
     rules = [f for f in items if f.source != "model"]
     models = [f for f in items if f.source == "model"]
+    by_code: dict[str, list[int]] = {}
+    for i, m in enumerate(models):
+        by_code.setdefault(m.code, []).append(i)
     used: set[int] = set()
     out: list[Finding] = []
     for r in rules:
         partner = next(
-            (
-                i
-                for i, m in enumerate(models)
-                if i not in used and m.code == r.code and _overlaps(r, m)
-            ),
+            (i for i in by_code.get(r.code, ()) if i not in used and _overlaps(r, models[i])),
             None,
         )
         if partner is None:
@@ -92,9 +91,12 @@ def order_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
         key=lambda f: (f.code, -f.severity.rank, -_length(f), f.start, f.rule_id, f.source),
     )
     kept: list[Finding] = []
+    kept_by_code: dict[str, list[Finding]] = {}
     for f in ranked:
-        if any(k.code == f.code and (_overlaps(k, f) or _same_place(k, f)) for k in kept):
+        same = kept_by_code.setdefault(f.code, [])
+        if any(_overlaps(k, f) or _same_place(k, f) for k in same):
             continue
+        same.append(f)
         kept.append(f)
     return tuple(sorted(kept, key=Finding.sort_key))
 

@@ -152,6 +152,7 @@ class Analyzer:
         docs = []
         for text, segments in plan_docs(prepared.transcript, self.nlp.max_length):
             doc = self.nlp.make_doc(text)
+            doc.user_data["idiag_text"] = text
             doc._.idiag_input = DocInput(
                 transcript=prepared.transcript,
                 segments=segments,

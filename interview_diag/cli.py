@@ -341,7 +341,20 @@ def cmd_train(args: argparse.Namespace) -> int:
     for d in args.data:
         argv += ["--data", d]
     argv += ["--out", args.out]
-    return int(train_main(argv) or 0)
+    code = int(train_main(argv, prog="interview-diag train") or 0)
+    if code == 0:
+        from interview_diag.analyzer import Analyzer
+        from interview_diag.evaluation import evaluate, format_table, record_in_manifest
+
+        # The same table `interview-diag evaluate` prints, for the model just trained,
+        # goes into its manifest: rules only, classifier only and hybrid, on the test split.
+        out = Path(args.out)
+        analyzer = Analyzer(model=out / "model.joblib", trust_model=True)
+        result = evaluate(analyzer, args.data, split="test")
+        if result.n_examples:
+            record_in_manifest(out / "manifest.json", result)
+            sys.stdout.write(format_table(result))
+    return code
 
 
 def cmd_batch(args: argparse.Namespace) -> int:

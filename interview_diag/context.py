@@ -76,6 +76,28 @@ def load_context_cues(nlp: Language) -> ContextCues:
     )
 
 
+_TEXT_KEY = "idiag_text"
+_STARTS_KEY = "idiag_sentence_starts"
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, computed once per Doc (building it visits every token)."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if not isinstance(text, str):
+        text = doc.text
+        doc.user_data[_TEXT_KEY] = text
+    return text
+
+
+def doc_sentence_starts(doc: Doc) -> list[int]:
+    """``sentence_starts(doc)``, computed once per Doc and shared by the detectors."""
+    starts = doc.user_data.get(_STARTS_KEY)
+    if starts is None:
+        starts = sentence_starts(doc)
+        doc.user_data[_STARTS_KEY] = starts
+    return list(starts)
+
+
 def sentence_starts(span: Span | Doc) -> list[int]:
     """Token indices (in the Doc) where sentences begin inside ``span``.
 
@@ -91,7 +113,7 @@ def sentence_starts(span: Span | Doc) -> list[int]:
     arr = doc.to_array([IDX, LENGTH, IS_PUNCT, IS_SPACE])[lo:hi]
     idx, length = arr[:, 0].astype(np.int64), arr[:, 1].astype(np.int64)
     is_punct, is_space = arr[:, 2].astype(bool), arr[:, 3].astype(bool)
-    text = doc.text
+    text = doc_text(doc)
     points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     last = points[np.clip(idx + length - 1, 0, max(len(points) - 1, 0))]
     ends = is_punct & np.isin(last, _END_POINTS)

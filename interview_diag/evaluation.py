@@ -112,3 +112,21 @@ def format_table(ev: Evaluation) -> str:
     clean = " | ".join(f" | | {ev.by_mode[m].clean_pass_rate:.3f}" for m in MODES)
     rows.append(f"| clean texts with no finding | {first.clean_support} |{clean} |")
     return "\n".join(rows) + "\n"
+
+
+def record_in_manifest(manifest: str | Path, result: Evaluation) -> None:
+    """Write the evaluation into a model manifest under ``pipeline_metrics``.
+
+    The manifest's other fields (and the model's sha256) are left as they are; the
+    key is rewritten on every call, so the file stays deterministic.
+
+    Args:
+        manifest: path of ``manifest.json``.
+        result: what ``evaluate`` returned.
+    """
+    import json
+
+    path = Path(manifest)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["pipeline_metrics"] = result.to_dict()
+    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")

@@ -15,8 +15,8 @@ The Matcher's cost grows with tokens times patterns, so token patterns are
 *anchored*: the required tokens of a pattern whose possible words are known (a
 ``LOWER``/``ORTH``/``TEXT`` value or ``IN`` list) can only all be present in a
 sentence that holds one word of each. One vectorised look-up per Doc finds the
-sentences where each pattern could match, and each pattern's own Matcher runs
-only there. Patterns without such a token run over the whole turn segment.
+sentences where each pattern could match, and the Matcher of the pattern's rule
+runs only there. Patterns without such a token run over the whole turn segment.
 A consequence, on purpose: an anchored pattern never matches across a sentence
 end, since a mistake is said within a sentence and a match that spans two is
 far more often a false alarm.
@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -59,9 +60,11 @@ class SpanChecks:
             rules: rules of any check type; only span-level ones are compiled.
         """
         self.rules = {r.id: r for r in rules if r.check in ("phrase", "token_pattern", "cluster")}
-        # One Matcher per anchored pattern, so that a sentence only meets the
-        # patterns whose every anchored token it can satisfy.
-        self._pattern_matchers: list[Matcher] = []
+        # Readiness is worked out per pattern (a sentence must hold a word of each
+        # of its anchored tokens); matching runs one Matcher per rule, holding the
+        # rule's anchored patterns, on the sentences where any of them is ready.
+        self._rule_matchers: list[Matcher] = []
+        self._pattern_rule: list[int] = []  # rule matcher index of each anchored pattern
         self._slots: list[int] = []  # number of anchored tokens per pattern
         self._word_slots: dict[int, list[tuple[int, int]]] = defaultdict(list)
         self.free_matcher = Matcher(nlp.vocab)  # patterns without an anchored token
@@ -69,16 +72,19 @@ class SpanChecks:
         strings = nlp.vocab.strings
         for r in self.rules.values():
             if r.check == "token_pattern":
+                rule_matcher: Matcher | None = None
                 for p in r.patterns:
-                    slots = pattern_slots(p)
+                    slots = distinctive(pattern_slots(p))
                     spec = [dict(t) for t in p]
                     if not slots:
                         self.free_matcher.add(r.id, [spec])
                         continue
-                    m = Matcher(nlp.vocab)
-                    m.add(r.id, [spec])
-                    index = len(self._pattern_matchers)
-                    self._pattern_matchers.append(m)
+                    if rule_matcher is None:
+                        rule_matcher = Matcher(nlp.vocab)
+                        self._rule_matchers.append(rule_matcher)
+                    rule_matcher.add(r.id, [spec])
+                    index = len(self._pattern_rule)
+                    self._pattern_rule.append(len(self._rule_matchers) - 1)
                     self._slots.append(len(slots))
                     for k, words in enumerate(slots):
                         for w in words:
@@ -105,9 +111,9 @@ class SpanChecks:
             sent_starts: sentence start token indices (sorted).
 
         Returns:
-            ``(start, end, pattern indices)`` per sentence, in order.
+            ``(start, end, rule matcher indices)`` per sentence, in order.
         """
-        if not self._pattern_matchers or not len(doc):
+        if not self._rule_matchers or not len(doc):
             return []
         lowers = doc.to_array("LOWER")
         hits = np.flatnonzero(np.isin(lowers, self._anchor_ids))
@@ -124,7 +130,9 @@ class SpanChecks:
             counts: dict[int, int] = defaultdict(int)
             for pattern, _slot in seen[si]:
                 counts[pattern] += 1
-            ready = tuple(sorted(p for p, c in counts.items() if c == self._slots[p]))
+            ready = tuple(
+                sorted({self._pattern_rule[p] for p, c in counts.items() if c == self._slots[p]})
+            )
             if ready and si >= 0:
                 end = int(starts[si + 1]) if si + 1 < n else len(doc)
                 out.append((int(starts[si]), end, ready))
@@ -151,13 +159,13 @@ class SpanChecks:
         raw: dict[str, list[tuple[int, int]]] = defaultdict(list)
         doc = span.doc
         if windows is None:
-            windows = [(span.start, span.end, tuple(range(len(self._pattern_matchers))))]
+            windows = [(span.start, span.end, tuple(range(len(self._rule_matchers))))]
         for a, b, patterns in windows:
             if a >= span.end or b <= span.start:
                 continue
             window = doc[max(a, span.start) : min(b, span.end)]
             for i in patterns:
-                for match in self._pattern_matchers[i](window, as_spans=True):
+                for match in self._rule_matchers[i](window, as_spans=True):
                     raw[match.label_].append((match.start, match.end))
         if len(self.free_matcher):
             for match in self.free_matcher(span, as_spans=True):
@@ -216,6 +224,23 @@ def _clusters(rule: Rule, spans: list[tuple[int, int]], sent_starts: Sequence[in
 
 
 _ANCHOR_ATTRS = ("LOWER", "ORTH", "TEXT")
+_COMMON = frozenset(STOP_WORDS) | {"'s", "'m", "'re", "'ve", "'d", "'ll", "n't"}
+
+
+def distinctive(slots: list[frozenset[str]]) -> list[frozenset[str]]:
+    """The slots worth looking up: those holding at least one uncommon word.
+
+    A slot whose words are all stop words ("i", "the", "was") is present in almost
+    every sentence, so checking it costs more than it saves; it is dropped unless
+    every slot is like that, in which case the one with the fewest words is kept.
+    Dropping a slot only lets more sentences through to the Matcher, never fewer.
+    """
+    rare = [s for s in slots if not s <= _COMMON]
+    if rare or not slots:
+        return rare
+    return [min(slots, key=len)]
+
+
 _REQUIRED_OPS = (None, "1", "+")
 
 

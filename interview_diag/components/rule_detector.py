@@ -16,7 +16,13 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from interview_diag.components.checks import SpanChecks
-from interview_diag.context import ContextCues, load_context_cues, sentence_of, sentence_starts
+from interview_diag.context import (
+    ContextCues,
+    doc_sentence_starts,
+    doc_text,
+    load_context_cues,
+    sentence_of,
+)
 from interview_diag.layout import DocInput, evidence_for
 from interview_diag.rules.schema import Rule, RuleSet
 from interview_diag.types import Finding
@@ -75,7 +81,7 @@ class RuleDetector:
         inp: DocInput | None = doc._.idiag_input
         if inp is None or not self.checks.rules:
             return []
-        starts = sentence_starts(doc)
+        starts = doc_sentence_starts(doc)
         windows = self.checks.anchor_windows(doc, starts)
         findings: list[Finding] = []
         for seg in inp.segments:
@@ -94,7 +100,8 @@ class RuleDetector:
                 if self._allowed(rule, doc, starts, m.start, m.end):
                     continue
                 char_start = doc[m.start].idx
-                char_end = doc[m.end - 1].idx + len(doc[m.end - 1].text)
+                last = doc[m.end - 1]
+                char_end = last.idx + len(last)
                 evidence = evidence_for(inp, char_start, char_end)
                 if not evidence:
                     continue
@@ -138,7 +145,9 @@ class RuleDetector:
         s = sentence_of(starts, start)
         nxt = [x for x in starts if x > s]
         e = nxt[0] if nxt else len(doc)
-        text = doc[s : max(e, end)].text.casefold().replace("\u2019", "'")
+        stop = max(e, end)
+        chars = doc_text(doc)[doc[s].idx : doc[stop - 1].idx + len(doc[stop - 1])]
+        text = chars.casefold().replace("\u2019", "'")
         return pattern.search(text) is not None
 
 
