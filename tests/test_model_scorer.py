@@ -6,6 +6,7 @@ import copy
 import io
 import json
 import pickle
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -111,6 +112,36 @@ def test_compiled_scorer_batch_equals_one_by_one(
     assert (len(texts), len(LABELS)) == batch.shape
     assert np.array_equal(single, batch)
     assert (0, len(LABELS)) == corpus_scorer.predict_proba([]).shape
+
+
+def test_compiled_scorer_batch_of_thousands_equals_one_by_one(
+    corpus_scorer: CompiledScorer, corpus_texts: list[str]
+) -> None:
+    # Several vectorized chunks, texts that share words with other texts, and a fresh
+    # scorer (empty char n-gram memo) against a warm one: no text depends on the rest.
+    sentences = [s for text in corpus_texts for s in re.split(r"(?<=[.!?])\s+", text) if s]
+    texts = [*sentences[:2500], *TRICKY_TEXTS.values(), *sentences[:50]]
+    batch = corpus_scorer.predict_proba(texts)
+    single = np.vstack([corpus_scorer.predict_proba([t]) for t in texts])
+    fresh = CompiledScorer.from_data(corpus_scorer.to_data())
+    reversed_batch = fresh.predict_proba(texts[::-1])[::-1]
+    assert (len(texts), len(LABELS)) == batch.shape
+    assert np.array_equal(single, batch)
+    assert np.array_equal(reversed_batch, batch)
+
+
+@pytest.mark.parametrize("token_pattern", [r"(?u)\b\w+ \w+\b|\w+", r"(?u)[a-z]+"])
+def test_compiled_scorer_equals_pipeline_with_other_token_pattern(
+    fixture_pipeline: Any, corpus_texts: list[str], token_pattern: str
+) -> None:
+    # Tokens holding a space make joined n-grams ambiguous; the scorer then looks
+    # terms up as strings. Either way it must still equal scikit-learn.
+    pipeline = copy.deepcopy(fixture_pipeline)
+    pipeline.named_steps["features"].transformer_list[0][1].token_pattern = token_pattern
+    data = compile_pipeline(pipeline).to_data()
+    assert data["blocks"][0]["token_pattern"]["pattern"] == token_pattern
+    texts = [*corpus_texts[:300], *TRICKY_TEXTS.values()]
+    assert _gap(CompiledScorer.from_data(data), pipeline, texts) < TOLERANCE
 
 
 @pytest.mark.parametrize("tolerance", [TOLERANCE])

@@ -23,6 +23,13 @@ How the compiled form is made and used:
    sublinear tf, idf, l2 norm per vectorizer, the cue counts, the columns in
    ``FeatureUnion`` order, then one sigmoid per code.
 
+``predict_proba`` scores a batch in vectorized chunks rather than text by text:
+the tokens (word block) become ids looked up in sorted arrays of packed n-gram
+keys, the char n-grams of each distinct word are memoized, the (text, column)
+counts of a chunk come from one ``np.unique``, and the per-text sums (l2 norms,
+decision functions) are ``np.add.reduceat`` over each text's entries in column
+order, so a text scores the same, bit for bit, alone or in any batch.
+
 The n-gram procedures below follow scikit-learn 1.9's ``_VectorizerMixin``; the
 manifest records the scikit-learn version of training, and ``load_model``
 refuses another minor version, so a change of those semantics means a retrain.
@@ -33,7 +40,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any, Literal, cast
 
 import numpy as np
@@ -54,6 +62,111 @@ CUE_COLUMNS: tuple[str, ...] = (
 _Features = tuple[NDArray[np.intp], NDArray[np.float64]]
 _UnicodeForm = Literal["NFC", "NFD", "NFKC", "NFKD"]
 
+_CHUNK_TEXTS = 1024
+"""``predict_proba`` scores this many texts per vectorized step (bounds its memory)."""
+_MEMO_WORDS = 50_000
+"""The char n-gram memo of a block is emptied when it holds this many words."""
+_MEMO_WORD_LENGTH = 64
+"""Longer words are not memoized (rare, and each can hold many n-grams)."""
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """The non-zero entries of a batch's feature rows for one block.
+
+    Entries are sorted by text, then by column, so every text's entries (and
+    therefore every sum over them) are the same whatever else is in the batch.
+    """
+
+    text: NDArray[np.int64]
+    """The text (index into the batch) of each entry, non-decreasing."""
+    column: NDArray[np.int64]
+    """The block column of each entry, increasing within a text."""
+    value: NDArray[np.float64]
+    """The tf-idf value of each entry, l2-normalized per text."""
+    starts: NDArray[np.intp]
+    """Where each non-empty text's entries begin (for ``np.add.reduceat``)."""
+
+
+class _ColumnMemo(dict[str, NDArray[np.int32]]):
+    """Per normalized word, the columns of its in-vocabulary ``char_wb`` n-grams.
+
+    ``memo[word]`` computes what is missing. The memo is emptied when it reaches
+    ``_MEMO_WORDS`` words, and words longer than ``_MEMO_WORD_LENGTH`` are not
+    kept, so memory stays bounded over a long batch. A pickle of it is empty.
+    """
+
+    def __init__(self, vocabulary: Mapping[str, int], min_n: int, max_n: int) -> None:
+        super().__init__()
+        self._vocabulary = vocabulary
+        self._ngram_range = (min_n, max_n)
+
+    def __missing__(self, word: str) -> NDArray[np.int32]:
+        lookup = self._vocabulary.get
+        grams = _char_wb_ngrams(word, *self._ngram_range)
+        found = [column for column in map(lookup, grams) if column is not None]
+        columns = np.array(found, dtype=np.int32)
+        if len(word) <= _MEMO_WORD_LENGTH:
+            if len(self) >= _MEMO_WORDS:
+                self.clear()
+            self[word] = columns
+        return columns
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_ColumnMemo, (self._vocabulary, *self._ngram_range))
+
+
+@dataclass(frozen=True)
+class _WordTable:
+    """A word vocabulary keyed by token ids, for vectorized n-gram look-ups.
+
+    A term of ``n`` tokens is the tokens joined by single spaces; while no token
+    holds a space, splitting a term on spaces gives back its tokens, so the term
+    of tokens ``t1 .. tn`` is in the vocabulary exactly when their ids pack to a
+    key of the ``ngrams`` entry of ``n`` (one-token terms: ``unigrams``).
+    """
+
+    ids: dict[str, int]
+    """Every token of some vocabulary term -> its id (0 .. base - 1)."""
+    base: int
+    """The number of ids; a key packs ids as the digits of a base-``base`` number."""
+    unigrams: NDArray[np.int64]
+    """Per id, the column of the one-token term, or -1."""
+    ngrams: tuple[tuple[int, NDArray[np.int64], NDArray[np.int64]], ...]
+    """Per n from ``max(min_n, 2)`` to ``max_n``: n, the sorted packed keys of the
+    n-token terms, and their columns."""
+
+    @classmethod
+    def build(cls, vocabulary: Mapping[str, int], min_n: int, max_n: int) -> _WordTable | None:
+        """The table of a vocabulary, or None when keys could overflow int64."""
+        ids: dict[str, int] = {}
+        by_n: dict[int, tuple[list[list[int]], list[int]]] = {
+            n: ([], []) for n in range(min_n, max_n + 1)
+        }
+        for term, column in vocabulary.items():
+            parts = term.split(" ")
+            if len(parts) in by_n:
+                grams, columns = by_n[len(parts)]
+                grams.append([ids.setdefault(part, len(ids)) for part in parts])
+                columns.append(column)
+        base = max(len(ids), 1)
+        if base**max_n >= 2**62:
+            return None
+        unigrams = np.full(base, -1, dtype=np.int64)
+        if 1 in by_n:
+            grams, columns = by_n[1]
+            unigrams[[gram[0] for gram in grams]] = columns
+        ngrams: list[tuple[int, NDArray[np.int64], NDArray[np.int64]]] = []
+        for n in range(max(min_n, 2), max_n + 1):
+            grams, columns = by_n[n]
+            packed = np.zeros(len(grams), dtype=np.int64)
+            digits = np.array(grams, dtype=np.int64).reshape(len(grams), n)
+            for k in range(n):
+                packed = packed * base + digits[:, k]
+            order = np.argsort(packed, kind="stable")
+            ngrams.append((n, packed[order], np.array(columns, dtype=np.int64)[order]))
+        return cls(ids, base, unigrams, tuple(ngrams))
+
 
 @dataclass(frozen=True)
 class _Normalizer:
@@ -65,9 +178,30 @@ class _Normalizer:
     censored_token: str
     spaces: re.Pattern[str]
 
+    ascii_folded: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    """The ASCII characters ``fold`` changes (derived)."""
+    split_spaces: bool = field(init=False, repr=False, compare=False)
+    """True when ``spaces`` is ``\\s+``, so ``str.split`` finds the same runs (derived).
+
+    Python's ``re`` ``\\s`` and ``str.split``/``str.strip`` share one definition of
+    white space (``Py_UNICODE_ISSPACE``).
+    """
+
+    def __post_init__(self) -> None:
+        ascii_folded = tuple(chr(point) for point in self.fold if point < 128)
+        object.__setattr__(self, "ascii_folded", ascii_folded)
+        split = self.spaces.pattern == r"\s+" and self.spaces.flags == re.UNICODE
+        object.__setattr__(self, "split_spaces", split)
+
     def __call__(self, text: str) -> str:
-        folded = unicodedata.normalize(self.unicode_form, text).translate(self.fold).lower()
+        if text.isascii() and not any(char in text for char in self.ascii_folded):
+            # Every unicode form leaves ASCII unchanged, and so does this fold table.
+            folded = text.lower()
+        else:
+            folded = unicodedata.normalize(self.unicode_form, text).translate(self.fold).lower()
         masked = self.censored.sub(self.censored_token, folded)
+        if self.split_spaces:
+            return " ".join(masked.split())
         return self.spaces.sub(" ", masked).strip()
 
     def to_data(self) -> dict[str, Any]:
@@ -112,6 +246,23 @@ class _TfidfBlock:
     idf: NDArray[np.float64]
     sublinear_tf: bool
 
+    _memo: _ColumnMemo = field(init=False, repr=False, compare=False)
+    """``char_wb``: per normalized word, its in-vocabulary columns (derived, bounded)."""
+    _table: _WordTable | None = field(init=False, repr=False, compare=False)
+    """``word``: the vocabulary as token ids, or None to look terms up as strings (derived)."""
+    _split_only: bool = field(init=False, repr=False, compare=False)
+    """``char_wb`` with the ``\\s\\s+`` pattern: its substitution cannot change
+    what ``str.split`` returns (``re`` and ``str`` share one white-space
+    definition), so it is skipped (derived)."""
+
+    def __post_init__(self) -> None:
+        min_n, max_n = self.ngram_range
+        object.__setattr__(self, "_memo", _ColumnMemo(self.vocabulary, min_n, max_n))
+        table = _WordTable.build(self.vocabulary, min_n, max_n) if self.analyzer == "word" else None
+        object.__setattr__(self, "_table", table)
+        split_only = self.pattern.pattern == r"\s\s+" and self.pattern.flags == re.UNICODE
+        object.__setattr__(self, "_split_only", split_only)
+
     @property
     def width(self) -> int:
         return len(self.vocabulary)
@@ -123,22 +274,102 @@ class _TfidfBlock:
             return _word_ngrams(self.pattern.findall(text), min_n, max_n)
         return _char_wb_ngrams(self.pattern.sub(" ", text), min_n, max_n)
 
-    def features(self, text: str) -> _Features:
-        counts: dict[int, int] = {}
-        lookup = self.vocabulary.get
-        for term in self.terms(text):
-            column = lookup(term)
-            if column is not None:
-                counts[column] = counts.get(column, 0) + 1
-        columns = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
-        values = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+    def rows(self, texts: Sequence[str]) -> _Rows:
+        """The tf-idf rows of already normalized texts, as scikit-learn computes them.
+
+        Counts per (text, term), ``1 + log`` of them when ``sublinear_tf``, times
+        the idf, l2-normalized per text.
+        """
+        if self.analyzer == "char_wb":
+            text, column = self._char_wb_entries(texts)
+        else:
+            text, column = self._word_entries(texts)
+        width = self.width
+        keys, counts = np.unique(text * width + column, return_counts=True)
+        text, column = np.divmod(keys, width)
+        values = counts.astype(np.float64)
         if self.sublinear_tf:
             values = np.log(values) + 1.0
-        values *= self.idf[columns]
-        norm = float(np.sqrt(np.dot(values, values)))
-        if norm > 0.0:
-            values /= norm
-        return columns, values
+        values *= self.idf[column]
+        if not len(values):
+            return _Rows(text=text, column=column, value=values, starts=np.zeros(0, np.intp))
+        starts = np.flatnonzero(np.concatenate(([True], text[1:] != text[:-1])))
+        norms = np.sqrt(np.add.reduceat(values * values, starts))
+        norms[norms == 0.0] = 1.0
+        values /= np.repeat(norms, np.diff(np.append(starts, len(values))))
+        return _Rows(text=text, column=column, value=values, starts=starts)
+
+    def _char_wb_entries(self, texts: Sequence[str]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Per in-vocabulary char n-gram occurrence, its text and column.
+
+        ``char_wb`` makes the n-grams of each white-space separated word on its own,
+        so the columns of a word are memoized (bounded; results never depend on it).
+        """
+        words: list[str] = []
+        per_text = np.empty(len(texts), dtype=np.int64)
+        for i, text in enumerate(texts):
+            split = (text if self._split_only else self.pattern.sub(" ", text)).split()
+            per_text[i] = len(split)
+            words.extend(split)
+        found = list(map(self._memo.__getitem__, words))
+        if not found:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        lengths = np.fromiter(map(len, found), dtype=np.int64, count=len(found))
+        word_text = np.repeat(np.arange(len(texts), dtype=np.int64), per_text)
+        return np.repeat(word_text, lengths), np.concatenate(found).astype(np.int64)
+
+    def _word_entries(self, texts: Sequence[str]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Per in-vocabulary word n-gram occurrence, its text and column."""
+        tokens: list[str] = []
+        per_text = np.empty(len(texts), dtype=np.int64)
+        for i, text in enumerate(texts):
+            found = self.pattern.findall(text)
+            per_text[i] = len(found)
+            tokens.extend(found)
+        table = self._table
+        if table is None or " " in "".join(tokens):
+            # A token with a space would make "a b" ambiguous: look the terms up as strings.
+            return self._term_entries(texts)
+        min_n, max_n = self.ngram_range
+        ids = np.fromiter(map(table.ids.get, tokens, repeat(-1)), dtype=np.int64, count=len(tokens))
+        token_text = np.repeat(np.arange(len(texts), dtype=np.int64), per_text)
+        texts_out: list[NDArray[np.int64]] = []
+        columns_out: list[NDArray[np.int64]] = []
+        if min_n == 1:
+            known = ids >= 0
+            column = table.unigrams[ids[known]]
+            hit = column >= 0
+            texts_out.append(token_text[known][hit])
+            columns_out.append(column[hit])
+        for n, keys, columns in table.ngrams:
+            count = len(ids) - n + 1
+            if count <= 0 or not len(keys):
+                continue
+            valid = token_text[:count] == token_text[n - 1 :]
+            key = np.zeros(count, dtype=np.int64)
+            for k in range(n):
+                part = ids[k : k + count]
+                valid &= part >= 0
+                key = key * table.base + part
+            key = key[valid]
+            where = np.minimum(np.searchsorted(keys, key), len(keys) - 1)
+            hit = keys[where] == key
+            texts_out.append(token_text[:count][valid][hit])
+            columns_out.append(columns[where[hit]])
+        if not texts_out:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.concatenate(texts_out), np.concatenate(columns_out)
+
+    def _term_entries(self, texts: Sequence[str]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Per in-vocabulary term occurrence, its text and column (string look-ups)."""
+        lookup = self.vocabulary.get
+        text_out: list[int] = []
+        columns: list[int] = []
+        for i, text in enumerate(texts):
+            found = [c for c in map(lookup, self.terms(text)) if c is not None]
+            columns.extend(found)
+            text_out.extend(repeat(i, len(found)))
+        return np.array(text_out, dtype=np.int64), np.array(columns, dtype=np.int64)
 
     def to_data(self) -> dict[str, Any]:
         pattern_key = "token_pattern" if self.analyzer == "word" else "white_spaces_pattern"
@@ -202,21 +433,22 @@ class _CueBlock:
     def width(self) -> int:
         return len(CUE_COLUMNS)
 
-    def features(self, text: str) -> _Features:
-        norm = self.normalize(text)
-        hedges = len(self.hedge.findall(norm))
-        counts = np.array(
-            [
+    def values(self, texts: Sequence[str]) -> NDArray[np.float64]:
+        """The cue columns of texts, shape ``(len(texts), width)``."""
+        counts = np.empty((len(texts), len(CUE_COLUMNS)), dtype=np.float64)
+        token = self.normalize.censored_token
+        for i, text in enumerate(texts):
+            norm = self.normalize(text)
+            hedges = len(self.hedge.findall(norm))
+            counts[i] = (
                 hedges,
                 1.0 if hedges >= self.hedge_pileup else 0.0,
                 norm.count("?"),
                 norm.count("!"),
-                norm.count(self.normalize.censored_token),
-            ],
-            dtype=np.float64,
-        )
+                norm.count(token),
+            )
         values: NDArray[np.float64] = np.minimum(counts, float(self.cap)) / self.scale
-        return np.arange(len(CUE_COLUMNS), dtype=np.intp), values
+        return values
 
     def to_data(self) -> dict[str, Any]:
         return {
@@ -303,6 +535,9 @@ class CompiledScorer:
     def predict_proba(self, texts: Sequence[str]) -> NDArray[np.float64]:
         """Score every text for every code.
 
+        The batch is scored in vectorized chunks; each text's probabilities are
+        the same, bit for bit, whatever else is in the batch.
+
         Args:
             texts: the texts to score.
 
@@ -314,11 +549,36 @@ class CompiledScorer:
             (1, 10)
         """
         decision = np.empty((len(texts), self.n_outputs), dtype=np.float64)
-        for i, text in enumerate(texts):
-            columns, values = self.features(text)
-            decision[i] = values @ self._coef_t[columns]
+        for start in range(0, len(texts), _CHUNK_TEXTS):
+            chunk = texts[start : start + _CHUNK_TEXTS]
+            decision[start : start + len(chunk)] = self._decision(chunk)
         decision += self.intercept
         return _sigmoid(decision)
+
+    def _decision(self, texts: Sequence[str]) -> NDArray[np.float64]:
+        """The decision function of texts, without the intercept.
+
+        Per text and block: the sum of value * coefficient row over its entries,
+        in column order (a gather and ``np.add.reduceat``); the blocks are added
+        in order, so no sum depends on the other texts.
+        """
+        norms = [self._normalize(text) for text in texts]
+        decision = np.zeros((len(texts), self.n_outputs), dtype=np.float64)
+        for block, offset in zip(self._blocks, self._offsets, strict=True):
+            coef_t = self._coef_t[offset : offset + block.width]
+            if isinstance(block, _TfidfBlock):
+                rows = block.rows(norms)
+                if not len(rows.value):
+                    continue
+                starts = rows.starts
+                terms = coef_t.take(rows.column, axis=0)
+                terms *= rows.value[:, np.newaxis]
+                decision[rows.text[starts]] += np.add.reduceat(terms, starts, axis=0)
+            else:
+                values = block.values(norms)
+                for j in range(block.width):
+                    decision += values[:, j, np.newaxis] * coef_t[j]
+        return decision
 
     def features(self, text: str) -> _Features:
         """The non-zero feature columns of one text and their values.
@@ -329,13 +589,18 @@ class CompiledScorer:
         Returns:
             Column indices (into ``coef``'s columns) and their values.
         """
-        norm = self._normalize(text)
-        parts = [block.features(norm) for block in self._blocks]
-        columns = np.concatenate(
-            [cols + offset for (cols, _), offset in zip(parts, self._offsets, strict=True)]
-        )
-        values = np.concatenate([vals for _, vals in parts])
-        return columns, values
+        norm = [self._normalize(text)]
+        columns: list[NDArray[np.intp]] = []
+        values: list[NDArray[np.float64]] = []
+        for block, offset in zip(self._blocks, self._offsets, strict=True):
+            if isinstance(block, _TfidfBlock):
+                rows = block.rows(norm)
+                columns.append(rows.column.astype(np.intp) + offset)
+                values.append(rows.value)
+            else:
+                columns.append(np.arange(block.width, dtype=np.intp) + offset)
+                values.append(block.values(norm)[0])
+        return np.concatenate(columns), np.concatenate(values)
 
     def feature_names(self) -> list[str]:
         """Name every column as ``FeatureUnion.get_feature_names_out`` does.
