@@ -15,6 +15,7 @@ Nothing here depends on the order the findings arrive in.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from types import MappingProxyType
@@ -91,22 +92,40 @@ def order_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
         key=lambda f: (f.code, -f.severity.rank, -_length(f), f.start, f.rule_id, f.source),
     )
     kept: list[Finding] = []
-    kept_by_code: dict[str, list[Finding]] = {}
+    # Per code, the kept evidence as disjoint intervals sorted by start (so their
+    # ends are sorted too): an overlap test is two look-ups, not a scan.
+    starts: dict[str, list[int]] = {}
+    ends: dict[str, list[int]] = {}
+    bare: set[str] = set()
     for f in ranked:
-        same = kept_by_code.setdefault(f.code, [])
-        if any(_overlaps(k, f) or _same_place(k, f) for k in same):
+        s_list = starts.setdefault(f.code, [])
+        e_list = ends.setdefault(f.code, [])
+        if not f.evidence:
+            if f.code in bare:
+                continue
+            bare.add(f.code)
+            kept.append(f)
             continue
-        same.append(f)
+        if any(_hits(s_list, e_list, e.start, e.end) for e in f.evidence):
+            continue
+        for e in f.evidence:
+            i = bisect_left(s_list, e.start)
+            s_list.insert(i, e.start)
+            e_list.insert(i, e.end)
         kept.append(f)
     return tuple(sorted(kept, key=Finding.sort_key))
 
 
+def _hits(starts: list[int], ends: list[int], s: int, e: int) -> bool:
+    """Does ``[s, e)`` overlap one of the disjoint sorted intervals?"""
+    i = bisect_right(starts, s) - 1
+    if i >= 0 and ends[i] > s:
+        return True
+    return i + 1 < len(starts) and starts[i + 1] < e
+
+
 def _length(f: Finding) -> int:
     return sum(e.end - e.start for e in f.evidence)
-
-
-def _same_place(a: Finding, b: Finding) -> bool:
-    return not a.evidence and not b.evidence
 
 
 def aggregate(

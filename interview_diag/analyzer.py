@@ -71,10 +71,14 @@ class Analyzer:
             ModelError: the model cannot be loaded safely.
             ConfigError: an option is invalid.
         """
+        from interview_diag.options import check_allow, check_names, check_thresholds
         from interview_diag.pipeline import build_nlp, split_thresholds
 
-        self.disable = tuple(sorted(set(disable)))
         self.extra_rules = tuple(str(p) for p in extra_rules)
+        known = load_rules(self.extra_rules)
+        self.disable = tuple(sorted(set(check_names("disable", disable, known))))
+        check_allow(allow, known)
+        check_thresholds(thresholds, known)
         allow = None if allow is None else {k: tuple(v) for k, v in allow.items()}
         thresholds = None if thresholds is None else copy.deepcopy(dict(thresholds))
         # what worker processes need to build the same analyzer (``pipe(n_process=...)``)
@@ -97,11 +101,10 @@ class Analyzer:
             allow=allow,
             thresholds=thresholds,
         )
-        rules = load_rules(self.extra_rules)
         off = set(self.disable)
         self.rules = RuleSet(
-            rules=tuple(r for r in rules.rules if r.code not in off and r.id not in off),
-            codes=rules.codes,
+            rules=tuple(r for r in known.rules if r.code not in off and r.id not in off),
+            codes=known.codes,
         )
 
     def analyze(

@@ -59,6 +59,21 @@ def read_input(path: str, stdin: TextIO | None = None) -> str:
     return text
 
 
+def write_output(path: str | None, text: str) -> None:
+    """Write to a file, or to stdout when ``path`` is ``None`` or ``-``.
+
+    Raises:
+        UsageFailure: the file cannot be written.
+    """
+    if path is None or path == "-":
+        sys.stdout.write(text)
+        return
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        fail(f"{path}: cannot write: {exc.strerror or exc}")
+
+
 def _add_analysis_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--kind", default="auto", choices=("auto", *KINDS), help="kind of text")
     p.add_argument(
@@ -102,11 +117,22 @@ def _add_letter_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser])
         help="how the interview went, instead of --report",
     )
     c.add_argument("--no-model", action="store_true", help="rules only, no classifier")
+    c.add_argument("-o", "--output", metavar="FILE", help="write the report here (default: stdout)")
+    c.add_argument(
+        "--fail-on",
+        metavar="SEVERITY",
+        choices=[s.value for s in Severity],
+        help="exit 1 when any finding is at or above this severity",
+    )
     d = actions.add_parser("draft", help="draft a follow-up letter from an interview transcript")
     d.add_argument("path", metavar="TRANSCRIPT", help="the transcript, or - for standard input")
     d.add_argument("--company", required=True, help="the company's name")
     d.add_argument("--role", required=True, help="the role applied for")
-    d.add_argument("--name", required=True, help="your name, to sign the letter")
+    d.add_argument(
+        "--name",
+        default=None,
+        help="your name, to sign the letter (default: your speaker label in the transcript)",
+    )
     d.add_argument("--interviewer", help="the interviewer's name, for the greeting")
     d.add_argument(
         "--strength",
@@ -231,10 +257,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         out = render_html(report, text)
     else:
         out = report.to_json() + "\n" if args.format == "json" else report.to_text()
-    if args.output:
-        Path(args.output).write_text(out, encoding="utf-8")
-    else:
-        sys.stdout.write(out)
+    write_output(args.output, out)
     if args.fail_on:
         bar = Severity.parse(args.fail_on)
         if any(f.severity.rank >= bar.rank for f in report.findings):
@@ -426,7 +449,11 @@ def cmd_letter(args: argparse.Namespace) -> int:
         except ValueError as exc:
             fail(f"{args.report or args.path}: {exc}")
         out = result.to_json() + "\n" if args.format == "json" else result.to_text()
-        sys.stdout.write(out)
+        write_output(args.output, out)
+        if args.fail_on:
+            bar = Severity.parse(args.fail_on)
+            if any(f.severity.rank >= bar.rank for f in result.findings):
+                return 1
         return 0
     interview = analyzer.analyze(
         text,
@@ -435,9 +462,14 @@ def cmd_letter(args: argparse.Namespace) -> int:
         role=args.role,
         candidate=args.candidate,
     )
+    from interview_diag.roles import is_role_label
+
+    name = args.name or interview.candidate.speaker
+    if not name or is_role_label(name):
+        fail(f"{args.path}: the transcript names no candidate; pass --name to sign the letter")
     draft = draft_followup(
         interview,
-        candidate_name=args.name,
+        candidate_name=name,
         company=args.company,
         role=args.role,
         interviewer=args.interviewer,

@@ -13,6 +13,11 @@ from interview_diag.types import Kind, Transcript
 _GREETING = re.compile(
     r"^\s*(dear|hi|hello|hey|good (morning|afternoon|evening))\b[^\n]{0,60}[,!:\n]", re.I
 )
+# An e-mail pasted with its headers: the letter starts after them.
+_EMAIL_HEADERS = re.compile(
+    r"\A(?:[ \t]*(?:from|to|cc|bcc|date|sent|subject|re)[ \t]*:[^\n]*\n)+", re.I
+)
+_SUBJECT_THANKS = re.compile(r"^[ \t]*(?:subject|re)[ \t]*:[^\n]*\b(thank|follow)", re.I | re.M)
 _SIGNOFF = re.compile(
     r"\n\s*(best|best regards|kind regards|regards|warm regards|warmly|sincerely|yours sincerely|"
     r"yours faithfully|yours truly|many thanks|thanks again|with thanks|cheers|all the best|"
@@ -54,6 +59,11 @@ def detect_kind(transcript: Transcript) -> tuple[Kind, str]:
     if transcript.format not in ("prose",) and len(speakers) == 1:
         return "answer", "a single labelled speaker"
     text = transcript.source
+    headers = _EMAIL_HEADERS.match(text.lstrip("\ufeff"))
+    if headers and _SUBJECT_THANKS.search(headers.group()):
+        return "letter", "an e-mail whose subject is a thank-you or follow-up"
+    if headers:
+        text = text.lstrip("\ufeff")[headers.end() :]
     if _GREETING.search(text[:200]) and (_SIGNOFF.search(text) or _LETTER_PHRASE.search(text)):
         return "letter", "a greeting and a sign-off or thank-you line"
     if _LETTER_PHRASE.search(text) and _SIGNOFF.search(text):

@@ -14,6 +14,8 @@ whose offsets slice the original input exactly.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,19 +24,68 @@ from interview_diag.questions import TurnContext
 from interview_diag.types import Candidate, Evidence, Kind, Transcript, Turn
 
 TURN_SEPARATOR = "\n\n"
+_WORD_RUN = re.compile(r"\S+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
 class Segment:
     """A stretch of one turn's text inside a Doc.
 
-    ``doc.text[doc_start:doc_end] == turn.text[text_start:text_start + doc_end - doc_start]``.
+    The Doc holds the turn's words with every run of whitespace (line breaks of a
+    wrapped caption, double spaces, tabs) written as one space, so that rules see
+    "my old boss was an idiot" however the words were laid out. ``runs`` records
+    where each run of non-space characters sits in the Doc and in the turn's text
+    (the characters of a run are the same in both).
+
+    Attributes:
+        turn: the turn's index.
+        doc_start: Doc offset of the first character.
+        doc_end: Doc offset just past the last character.
+        text_start: turn-text offset of the first character.
+        runs: ``(doc offset, text offset, length)`` of each run, in order; empty
+            means one run covering the whole segment.
     """
 
     turn: int
     doc_start: int
     doc_end: int
     text_start: int
+    runs: tuple[tuple[int, int, int], ...] = ()
+
+    def _runs(self) -> tuple[tuple[int, int, int], ...]:
+        return self.runs or ((self.doc_start, self.text_start, self.doc_end - self.doc_start),)
+
+    def to_text(self, pos: int, is_end: bool) -> int:
+        """Map a Doc offset inside the segment to the turn's text.
+
+        A position on a separating space maps to the end of the run before it
+        (for an end) or the start of the run after it (for a start).
+        """
+        runs = self._runs()
+        k = max(0, bisect_right([r[0] for r in runs], pos) - 1)
+        doc, text, length = runs[k]
+        off = pos - doc
+        if off <= length:
+            return text + max(off, 0)
+        if is_end or k + 1 >= len(runs):
+            return text + length
+        return runs[k + 1][1]
+
+    def to_doc(self, pos: int, is_end: bool) -> int | None:
+        """Map a turn-text offset to the Doc (``None`` when outside this segment)."""
+        runs = self._runs()
+        first, last = runs[0], runs[-1]
+        if pos < first[1] or pos > last[1] + last[2]:
+            return None
+        k = max(0, bisect_right([r[1] for r in runs], pos) - 1)
+        doc, text, length = runs[k]
+        off = pos - text
+        if off <= length:
+            return doc + off
+        if is_end or k + 1 >= len(runs):
+            return doc + length
+        return runs[k + 1][0]
 
 
 @dataclass(frozen=True)
@@ -77,12 +128,17 @@ def evidence_for(inp: DocInput, start: int, end: int) -> tuple[Evidence, ...]:
         (a range that crosses a timestamp or a tag in the source becomes two).
     """
     out: list[Evidence] = []
-    for seg in inp.segments:
-        if seg.doc_end <= start or seg.doc_start >= end:
+    segs = inp.segments
+    k = max(0, bisect_right([g.doc_start for g in segs], start) - 1)
+    for seg in segs[k:]:
+        if seg.doc_start >= end:
+            break
+        if seg.doc_end <= start:
             continue
-        a = max(start, seg.doc_start) - seg.doc_start + seg.text_start
-        b = min(end, seg.doc_end) - seg.doc_start + seg.text_start
-        out.extend(evidence_in_turn(inp.transcript, inp.transcript.turns[seg.turn], a, b))
+        a = seg.to_text(max(start, seg.doc_start), False)
+        b = seg.to_text(min(end, seg.doc_end), True)
+        if b > a:
+            out.extend(evidence_in_turn(inp.transcript, inp.transcript.turns[seg.turn], a, b))
     return tuple(out)
 
 
@@ -140,17 +196,30 @@ def plan_docs(transcript: Transcript, max_length: int) -> list[tuple[str, tuple[
     segs: list[Segment] = []
     length = 0
     for turn_index, a, b in pieces:
-        text = transcript.turns[turn_index].text[a:b]
-        extra = len(text) + (len(TURN_SEPARATOR) if parts else 0)
+        raw = transcript.turns[turn_index].text[a:b]
+        words = [(m.start() + a, m.group()) for m in _WORD_RUN.finditer(raw)]
+        if not words:
+            continue
+        size = sum(len(w) for _, w in words) + len(words) - 1
+        extra = size + (len(TURN_SEPARATOR) if parts else 0)
         if parts and length + extra > limit:
             plans.append(("".join(parts), tuple(segs)))
             parts, segs, length = [], [], 0
         if parts:
             parts.append(TURN_SEPARATOR)
             length += len(TURN_SEPARATOR)
-        segs.append(Segment(turn_index, length, length + len(text), a))
-        parts.append(text)
-        length += len(text)
+        runs = []
+        start = length
+        for i, (text_pos, word) in enumerate(words):
+            if i:
+                parts.append(" ")
+                length += 1
+            runs.append((length, text_pos, len(word)))
+            # A lone surrogate cannot be encoded, so the tokenizer would fail on it;
+            # U+FFFD keeps the length, so offsets stay exact.
+            parts.append(_SURROGATE.sub("\ufffd", word))
+            length += len(word)
+        segs.append(Segment(turn_index, start, length, words[0][0], tuple(runs)))
     if parts or not plans:
         plans.append(("".join(parts), tuple(segs)))
     return plans
@@ -228,11 +297,11 @@ def source_to_doc(inp: DocInput, turn_index: int, start: int, end: int) -> tuple
     for seg in inp.segments:
         if seg.turn != turn_index:
             continue
-        seg_len = seg.doc_end - seg.doc_start
-        if out_a is None and seg.text_start <= a < seg.text_start + seg_len:
-            out_a = seg.doc_start + a - seg.text_start
-        if seg.text_start < b <= seg.text_start + seg_len:
-            out_b = seg.doc_start + b - seg.text_start
+        if out_a is None:
+            out_a = seg.to_doc(a, False)
+        got = seg.to_doc(b, True)
+        if got is not None:
+            out_b = got
     if out_a is None or out_b is None or out_b <= out_a:
         return None
     return out_a, out_b

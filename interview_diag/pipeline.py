@@ -253,25 +253,60 @@ class TurnsComponent(TurnSegmenter, _Saved):
 
 
 class InterviewDiagComponent(_Saved):
-    """The all-in-one ``interview_diag`` component for any English pipeline."""
+    """The all-in-one ``interview_diag`` component for any English pipeline.
+
+    It analyses ``doc.text`` exactly as ``Analyzer.analyze`` does (on Docs of its
+    own, made with a blank pipeline sharing this pipeline's vocab, so markup and
+    timestamps never reach the rules), then puts the report on the Doc and its
+    evidence in ``doc.spans["interview_diag"]``. The evidence offsets are offsets
+    into ``doc.text``, so the spans fall on exactly the quoted words.
+    """
 
     def __init__(self, nlp: Language, name: str, cfg: dict[str, Any]) -> None:
-        """Build the four stages from one configuration."""
+        """Build the analyzer from one configuration."""
         self.nlp = nlp
         self.name = name
         self._rebuild(cfg)
 
     def _rebuild(self, cfg: dict[str, Any]) -> None:
+        from interview_diag.analyzer import Analyzer
+
         self.cfg = dict(cfg)
-        self.turns = TurnsComponent(f"{self.name}.turns", cfg)
-        self.rules = RulesComponent(self.nlp, f"{self.name}.rules", cfg)
-        self.classifier = ClassifierComponent(self.nlp, f"{self.name}.classifier", cfg)
-        self.report = ReportComponent(f"{self.name}.report", cfg)
+        extra = [str(p) for p in cfg.get("extra_rules", [])]
+        missing = [p for p in extra if not Path(p).exists()]
+        self.pending = f"extra rule file {missing[0]} does not exist" if missing else None
+        model = cfg.get("model", SHIPPED)
+        self.analyzer = Analyzer(
+            nlp=spacy.blank(self.nlp.lang or "en", vocab=self.nlp.vocab),
+            model=None if model in (None, "") else model,
+            trust_model=bool(cfg.get("trust_model", False)),
+            disable=cfg.get("disable", []),
+            extra_rules=[p for p in extra if p not in missing],
+            allow=cfg.get("allow", {}),
+            thresholds=cfg.get("thresholds", {}),
+        )
 
     def __call__(self, doc: Doc) -> Doc:
-        """Read, detect and report on one Doc."""
-        for stage in (self.turns, self.rules, self.classifier, self.report):
-            doc = stage(doc)
+        """Analyse the Doc's text; set ``doc._.interview_diag`` and the evidence spans."""
+        _raise_pending(self.pending)
+        cfg = self.cfg
+        report = self.analyzer.analyze(
+            doc.text,
+            kind=cfg.get("kind", "auto"),
+            fmt=cfg.get("fmt", "auto"),
+            company=cfg.get("company"),
+            role=cfg.get("role"),
+            candidate=cfg.get("candidate"),
+            job_description=cfg.get("job_description"),
+        )
+        doc._.interview_diag = report
+        spans = []
+        for f in report.findings:
+            for e in f.evidence:
+                span = doc.char_span(e.start, e.end, label=f.code, alignment_mode="expand")
+                if span is not None:
+                    spans.append(span)
+        doc.spans["interview_diag"] = spans
         return doc
 
 

@@ -74,7 +74,18 @@ def classify_question(text: str) -> str | None:
     for part in candidates:
         for qt in question_types():
             if qt.pattern.search(part):
+                if qt.type == "small_talk":
+                    # "How are you? Tell me about yourself." asks the second.
+                    other = _first_match(norm, skip=("small_talk", "other_open"))
+                    return other or qt.type
                 return qt.type
+    return None
+
+
+def _first_match(text: str, skip: tuple[str, ...]) -> str | None:
+    for qt in question_types():
+        if qt.type not in skip and qt.pattern.search(text):
+            return qt.type
     return None
 
 

@@ -23,6 +23,12 @@ _INTERVIEWER_LABELS = re.compile(
 _QUESTION_END = re.compile(r"\?\s*$|\?[\"')\]]*\s*$")
 
 
+def is_role_label(label: str) -> bool:
+    """True when a speaker label names a role (``Candidate``, ``A``, ``Q``...), not a person."""
+    text = label.strip()
+    return bool(_CANDIDATE_LABELS.fullmatch(text) or _INTERVIEWER_LABELS.fullmatch(text))
+
+
 def _fold(label: str) -> str:
     return " ".join(label.casefold().split())
 

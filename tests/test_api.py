@@ -133,3 +133,52 @@ def test_import_does_not_load_spacy_or_sklearn():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("my old boss\nwas an idiot.", "my old boss\nwas an idiot"),
+        ("My old boss was an\tidiot.", "My old boss was an\tidiot"),
+        ("So what do you  guys do?", "what do you  guys do?"),
+    ],
+)
+def test_analyze_matches_across_line_breaks_and_spaces(rules_analyzer, text, expected):
+    report = rules_analyzer.analyze(text)
+    assert [expected] == [e.text for f in report.findings for e in f.evidence]
+
+
+@pytest.mark.parametrize("text", ["abc\ud800def my old boss was an idiot", "\udfff"])
+def test_analyze_lone_surrogate_does_not_crash(rules_analyzer, evidence_exact, text):
+    report = rules_analyzer.analyze(text)
+    evidence_exact(text, report)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"disable": ["badmoutin"]}, "unknown finding code or rule id 'badmoutin'"),
+        ({"disable": "badmouthing"}, "must be a list"),
+        ({"thresholds": {"badmoutin": 0.5}}, "unknown finding code"),
+        ({"thresholds": {"filler_words": {"per_100": 5}}}, "unknown parameter 'per_100'"),
+        ({"thresholds": {"rambling": {"max_words": -1}}}, "non-negative number"),
+        ({"thresholds": {"badmouthing": 1.5}}, "within 0..1"),
+        ({"allow": {"nope": ["x"]}}, "unknown finding code"),
+        ({"allow": {"badmouthing": "idiot"}}, "list of phrases"),
+    ],
+)
+def test_analyzer_rejects_invalid_options(kwargs, message):
+    with pytest.raises(ConfigError, match=message):
+        d.Analyzer(model=None, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "text", "expected"),
+    [
+        ({"disable": ["BADMOUTH_BOSS_INSULT"]}, "My old boss was an idiot.", ()),
+        ({"allow": {"badmouthing": ["idiot"]}}, "My old boss was an idiot.", ()),
+        ({}, "My old boss was an idiot.", ("badmouthing",)),
+    ],
+)
+def test_analyzer_disable_and_allow(kwargs, text, expected):
+    assert expected == d.Analyzer(model=None, **kwargs).analyze(text).codes

@@ -110,3 +110,28 @@ def test_cli_console_script_missing_file_exit_code():
     )
     assert proc.returncode == 2
     assert proc.stderr.splitlines() == ["interview-diag: error: no-such-file.txt: no such file"]
+
+
+@pytest.mark.parametrize("text", [TEXT])
+def test_cli_output_dash_is_stdout(capsys, transcript, text):
+    code, out, _ = run(capsys, ["analyze", str(transcript), "--no-model", "-o", "-"])
+    assert 0 == code
+    assert "badmouthing" in out
+
+
+@pytest.mark.parametrize("text", [TEXT])
+def test_cli_unwritable_output_exits_2(capsys, transcript, tmp_path, text):
+    target = tmp_path / "missing-dir" / "r.json"
+    code, _, err = run(capsys, ["analyze", str(transcript), "--no-model", "-o", str(target)])
+    assert 2 == code
+    assert 1 == len(err.strip().splitlines())
+    assert "cannot write" in err
+
+
+@pytest.mark.parametrize(("level", "expected"), [("high", 1), (None, 0)])
+def test_cli_letter_check_fail_on(capsys, level, expected):
+    argv = ["letter", "check", "examples/letter_whiny.txt", "--no-model"]
+    if level:
+        argv += ["--fail-on", level]
+    code, _, _ = run(capsys, argv)
+    assert expected == code

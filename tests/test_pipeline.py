@@ -115,3 +115,30 @@ def test_component_round_trip_keeps_extra_rules(tmp_path, text):
     loaded = spacy.load(tmp_path / "pipe")
     doc = loaded(text)
     assert doc._.interview_diag.codes == ("badmouthing", "listened")
+
+
+VTT = (
+    "WEBVTT\n\n1\n00:00:01.000 --> 00:00:03.000\n<v Sam>Why did you leave your last job?</v>\n\n"
+    "2\n00:00:03.000 --> 00:00:06.000\n<v Alex>Honestly my old boss</v>\n\n"
+    "3\n00:00:06.000 --> 00:00:08.000\n<v Alex>was an idiot.</v>\n"
+)
+
+
+@pytest.mark.parametrize("text", [VTT])
+def test_component_report_equals_analyzer_report(text):
+    from interview_diag import Analyzer
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("interview_diag", config={"model": None})
+    doc = nlp(text)
+    assert Analyzer(model=None).analyze(text).to_json() == doc._.interview_diag.to_json()
+    report = doc._.interview_diag
+    evidence = [(e.text, f.code) for f in report.findings for e in f.evidence]
+    assert ("my old boss", "badmouthing") in evidence
+    assert ("was an idiot", "badmouthing") in evidence
+    spans = doc.spans["interview_diag"]
+    assert len(evidence) == len(spans)
+    # A span covers its evidence (it may take in a tag the tokenizer glued to a word).
+    for (text_, code), span in zip(evidence, spans, strict=True):
+        assert code == span.label_
+        assert text_ in span.text

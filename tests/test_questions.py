@@ -60,3 +60,16 @@ def test_turn_contexts_carry_question_and_raised_topics():
     assert [c.question for c in ctx] == [None, "questions_for_us", "questions_for_us", "why_left"]
     assert "salary" in ctx[3].raised
     assert "salary" not in ctx[1].raised
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("How are you today?", "small_talk"),
+        ("How are you today? Tell me about yourself.", "tell_me_about_yourself"),
+        ("Hi, how are you? Any questions for us?", "questions_for_us"),
+        ("Any questions?", "questions_for_us"),
+    ],
+)
+def test_classify_question_small_talk_yields_to_a_real_question(text, expected):
+    assert expected == classify_question(text)

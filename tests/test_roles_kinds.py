@@ -60,3 +60,15 @@ def test_assign_roles_marks_every_turn(text):
 )
 def test_detect_kind(text, expected):
     assert expected == detect_kind(ingest.read(text))[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "From: Sam Rivera\nTo: Priya Patel\nSubject: Thank you\n\nDear Priya,\n\nThank you for "
+        "your time today.\n\nSam",
+        "Subject: Follow-up\n\nHello Mr. Chen, thank you for the interview today. Regards, Sam",
+    ],
+)
+def test_detect_kind_email_with_headers_is_letter(text):
+    assert "letter" == detect_kind(ingest.read(text))[0]

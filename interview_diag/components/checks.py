@@ -25,6 +25,7 @@ Turn-level check types live in ``interview_diag.turn_checks``.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -143,6 +144,7 @@ class SpanChecks:
         span: Span,
         sent_starts: Sequence[int],
         windows: Sequence[tuple[int, int, tuple[int, ...]]] | None = None,
+        window_starts: Sequence[int] | None = None,
     ) -> list[Match]:
         """Every match of every rule inside ``span``.
 
@@ -151,6 +153,8 @@ class SpanChecks:
             sent_starts: sentence start token indices of the Doc (sorted).
             windows: the anchor sentences of the Doc (``anchor_windows``); ``None``
                 runs every anchored pattern over the whole span.
+            window_starts: the first token of each window (computed when not given;
+                pass it when calling for many spans of one Doc).
 
         Returns:
             Candidates in Doc token order; for each rule, overlapping matches are
@@ -160,8 +164,13 @@ class SpanChecks:
         doc = span.doc
         if windows is None:
             windows = [(span.start, span.end, tuple(range(len(self._rule_matchers))))]
-        for a, b, patterns in windows:
-            if a >= span.end or b <= span.start:
+        if window_starts is None:
+            window_starts = [w[0] for w in windows]
+        first = max(0, bisect_right(window_starts, span.start) - 1)
+        for a, b, patterns in windows[first:]:
+            if a >= span.end:
+                break
+            if b <= span.start:
                 continue
             window = doc[max(a, span.start) : min(b, span.end)]
             for i in patterns:

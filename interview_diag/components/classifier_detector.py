@@ -10,6 +10,7 @@ someone else's words does not count.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
@@ -82,9 +83,10 @@ class ClassifierDetector:
         return doc
 
     def _allowed(self, code: str, inp: DocInput, turn_index: int) -> bool:
+        info = self.rules.codes.get(code)
         rules = self.rules.by_code(code)
         spans = [r for r in rules if r.check in ("phrase", "token_pattern", "cluster")]
-        if not spans or code in self.disabled:
+        if not spans or code in self.disabled or info is None or not info.classifier:
             return False
         turn = inp.turn(turn_index)
         if turn.role != "candidate":
@@ -94,6 +96,12 @@ class ClassifierDetector:
             return False
         question = inp.contexts[turn_index].question
         raised = inp.contexts[turn_index].raised
+        if inp.kind == "transcript":
+            # In a transcript the question asked is known: when some rule of the code
+            # only fires after certain questions, the classifier keeps to them too.
+            asked = {q for r in ok_kind for q in r.after_questions}
+            if asked and question not in asked:
+                return False
         for r in ok_kind:
             if r.after_questions and question not in r.after_questions:
                 continue
@@ -123,7 +131,7 @@ class ClassifierDetector:
             span = doc.char_span(seg.doc_start, seg.doc_end, alignment_mode="contract")
             if span is None or len(span) == 0:
                 continue
-            cuts = [s for s in starts if span.start < s < span.end]
+            cuts = starts[bisect_right(starts, span.start) : bisect_left(starts, span.end)]
             bounds = [span.start, *cuts, span.end]
             for a, b in zip(bounds, bounds[1:], strict=False):
                 while b > a and doc[b - 1].is_space:

@@ -10,6 +10,7 @@ words), and no allow-listed phrase stands in its sentence.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 
 from spacy.language import Language
@@ -83,13 +84,14 @@ class RuleDetector:
             return []
         starts = doc_sentence_starts(doc)
         windows = self.checks.anchor_windows(doc, starts)
+        window_starts = [w[0] for w in windows]
         findings: list[Finding] = []
         for seg in inp.segments:
             turn = inp.turn(seg.turn)
             span = doc.char_span(seg.doc_start, seg.doc_end, alignment_mode="contract")
             if span is None or len(span) == 0:
                 continue
-            for m in self.checks.run(span, starts, windows):
+            for m in self.checks.run(span, starts, windows, window_starts):
                 rule = self.checks.rules[m.rule_id]
                 if not self._in_scope(rule, inp, seg.turn):
                     continue
@@ -143,8 +145,8 @@ class RuleDetector:
         if pattern is None:
             return False
         s = sentence_of(starts, start)
-        nxt = [x for x in starts if x > s]
-        e = nxt[0] if nxt else len(doc)
+        k = bisect_right(starts, s)
+        e = starts[k] if k < len(starts) else len(doc)
         stop = max(e, end)
         chars = doc_text(doc)[doc[s].idx : doc[stop - 1].idx + len(doc[stop - 1])]
         text = chars.casefold().replace("\u2019", "'")

@@ -77,7 +77,9 @@ def find_data_files(paths: DataPaths) -> tuple[tuple[Path, str], ...]:
     """List the JSONL files behind ``paths`` in the order they are read.
 
     A file is taken as given; a directory contributes every ``*.jsonl`` below it,
-    recursively, sorted by relative path.
+    recursively, sorted by relative path, except what lies in a ``letters``
+    folder: the labelled follow-up letters (``data/letters/``) have a schema of
+    their own, so ``--data data/`` reads the corpus only.
 
     Args:
         paths: one file or directory, or several of them.
@@ -95,7 +97,11 @@ def find_data_files(paths: DataPaths) -> tuple[tuple[Path, str], ...]:
             found.append((root, root.name))
         elif root.is_dir():
             files = sorted(
-                (p for p in root.rglob("*.jsonl") if p.is_file()),
+                (
+                    p
+                    for p in root.rglob("*.jsonl")
+                    if p.is_file() and "letters" not in p.relative_to(root).parts[:-1]
+                ),
                 key=lambda p: p.relative_to(root).as_posix(),
             )
             if not files:

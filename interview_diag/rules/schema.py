@@ -42,7 +42,16 @@ _ID_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _CODE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _MARK_RE = re.compile(r"\[\[(.+?)\]\]", re.DOTALL)
 
-_FILE_KEYS = {"code", "title", "severity", "impression", "advice", "description", "rules"}
+_FILE_KEYS = {
+    "code",
+    "title",
+    "severity",
+    "impression",
+    "advice",
+    "description",
+    "classifier",
+    "rules",
+}
 _RULE_KEYS = {
     "id",
     "code",
@@ -130,6 +139,7 @@ class CodeInfo:
     impression: Impression
     advice: str
     description: str
+    classifier: bool = True
 
 
 @dataclass(frozen=True)
@@ -361,7 +371,13 @@ def parse_rule_file(data: Any, path: str) -> tuple[CodeInfo, tuple[Rule, ...]]:
         severity = Severity.parse(data.get("severity", ""))
     except ValueError as exc:
         raise RuleError(Messages.IDG010.format(path=path, problem=str(exc))) from None
+    classifier = data.get("classifier", True)
+    if not isinstance(classifier, bool):
+        raise RuleError(
+            Messages.IDG010.format(path=path, problem="'classifier' must be true or false")
+        )
     info = CodeInfo(
+        classifier=classifier,
         code=code,
         title=data["title"],
         severity=severity,
