@@ -190,6 +190,7 @@ class ClassifierComponent(ClassifierDetector, _Saved):
             rules,
             disable=cfg.get("disable", []),
             thresholds=scores,
+            allow=cfg.get("allow", {}),
         )
 
     def __call__(self, doc: Doc) -> Doc:
@@ -374,6 +375,7 @@ def make_classifier(
     disable: list[str],
     extra_rules: list[str],
     thresholds: dict[str, Any],
+    allow: dict[str, list[str]],
 ) -> ClassifierComponent:
     """Factory of ``idiag_classifier``."""
     return ClassifierComponent(
@@ -385,6 +387,7 @@ def make_classifier(
             disable=disable,
             extra_rules=extra_rules,
             thresholds=thresholds,
+            allow=allow,
         ),
     )
 
@@ -453,7 +456,7 @@ _FACTORIES: tuple[tuple[str, Any, dict[str, Any]], ...] = (
     (
         "idiag_classifier",
         make_classifier,
-        _pick("model", "trust_model", "disable", "extra_rules", "thresholds"),
+        _pick("model", "trust_model", "disable", "extra_rules", "thresholds", "allow"),
     ),
     ("idiag_report", make_report, _pick("disable", "extra_rules", "thresholds")),
     ("interview_diag", make_interview_diag, dict(_DEFAULTS)),
@@ -517,6 +520,7 @@ def build_nlp(
                 "model": model_cfg,
                 "trust_model": trust_model,
                 "thresholds": dict(thresholds or {}),
+                "allow": {k: list(v) for k, v in (allow or {}).items()},
             },
         )
     nlp.add_pipe("idiag_report", config={**common, "thresholds": dict(thresholds or {})})

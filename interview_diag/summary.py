@@ -285,13 +285,19 @@ def summarize(
     level = level_for(score, config)
     letter = kind == "letter"
 
+    # Codes are grouped by the impression they leave; the entry's text holds the
+    # wording of every code in it, so no code is described by another code's words.
     groups: dict[str, list[str]] = {}
     for code in totals:
         if code in config.impressions:
             groups.setdefault(config.impressions[code][0], []).append(code)
     ranked = sorted(groups.items(), key=lambda kv: (-sum(totals[c] for c in kv[1]), kv[1][0]))
     impressions = [
-        {"impression": key, "text": config.impressions[codes[0]][1], "codes": codes}
+        {
+            "impression": key,
+            "text": " ".join(dict.fromkeys(config.impressions[c][1] for c in codes)),
+            "codes": codes,
+        }
         for key, codes in ranked[: config.max_impressions]
     ]
 

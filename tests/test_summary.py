@@ -127,7 +127,7 @@ def test_summarize_recap_cues_weigh_in(findings: list[Finding]) -> None:
         (REPEATED, "commitment", "commitment risk"),
         (BADMOUTH, "attitude", "will speak of us the same way"),
         (UNAWARE, "preparation", "poor preparation and low interest"),
-        (finding("too_brief", "medium"), "engagement", "disengagement"),
+        (finding("too_brief", "medium"), "communication", "disengagement"),
     ],
 )
 def test_summarize_impression_in_plain_words(found: Finding, impression: str, words: str) -> None:

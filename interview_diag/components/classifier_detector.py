@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from interview_diag.components.rule_detector import phrase_regex
 from interview_diag.context import ContextCues, doc_sentence_starts, doc_text, load_context_cues
 from interview_diag.layout import DocInput, evidence_for
 from interview_diag.rules.schema import RuleSet
@@ -54,6 +55,7 @@ class ClassifierDetector:
         *,
         disable: Iterable[str] = (),
         thresholds: Mapping[str, float] | None = None,
+        allow: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         """Set up the detector.
 
@@ -63,6 +65,8 @@ class ClassifierDetector:
             model: the scoring model, or ``None`` to do nothing.
             rules: the rules in force; they give each code its defaults and scope.
             disable: codes to leave out.
+            allow: per code, phrases that make a sentence acceptable (the same
+                allow-list the rule detector uses).
             thresholds: per-code score thresholds overriding the model's own
                 (used as given, without ``SENTENCE_MARGIN``).
         """
@@ -71,6 +75,10 @@ class ClassifierDetector:
         self.rules = rules
         self.disabled = set(disable)
         self.cues: ContextCues = load_context_cues(nlp)
+        self._allow = {
+            code: phrase_regex(p.casefold().replace("\u2019", "'") for p in phrases)
+            for code, phrases in (allow or {}).items()
+        }
         base = dict(model.thresholds) if model is not None else {}
         self.thresholds = {c: t + SENTENCE_MARGIN * (1.0 - t) for c, t in base.items()}
         for code, value in (thresholds or {}).items():
@@ -159,6 +167,11 @@ class ClassifierDetector:
                     continue
                 info = self.rules.codes.get(code)
                 if info is None:
+                    continue
+                allowed = self._allow.get(code)
+                if allowed is not None and allowed.search(
+                    texts[k].casefold().replace("\u2019", "'")
+                ):
                     continue
                 char_start, char_end = bounds_chars[k]
                 evidence = evidence_for(inp, char_start, char_end)

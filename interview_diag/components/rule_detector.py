@@ -63,7 +63,7 @@ class RuleDetector:
         self._allow: dict[str, re.Pattern[str] | None] = {}
         for r in self.rules.rules:
             phrases = [*r.exceptions, *allow.get(r.id, ()), *allow.get(r.code, ())]
-            self._allow[r.id] = _phrase_regex(p.casefold().replace("\u2019", "'") for p in phrases)
+            self._allow[r.id] = phrase_regex(p.casefold().replace("\u2019", "'") for p in phrases)
 
     def __call__(self, doc: Doc) -> Doc:
         """Find and record the findings of this Doc."""
@@ -153,7 +153,7 @@ class RuleDetector:
         return pattern.search(text) is not None
 
 
-def _phrase_regex(phrases: Iterable[str]) -> re.Pattern[str] | None:
+def phrase_regex(phrases: Iterable[str]) -> re.Pattern[str] | None:
     """A regex that finds any of the phrases as whole words, or ``None`` when there are none.
 
     "mind went to" is not found in "mind went totally": a phrase that starts or ends
