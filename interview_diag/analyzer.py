@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 SHIPPED = "shipped"
+DOC_CHARS = 100_000
+"""The longest Doc text the analyzer builds; longer inputs are cut between turns."""
 
 DEFAULT_BATCH_SIZE = 4
 """Records per spaCy batch in ``Analyzer.pipe``: whole transcripts are long Docs."""
@@ -148,12 +150,22 @@ class Analyzer:
         return self._run(prepared, id=id)
 
     def _run(self, prepared: Prepared, *, id: str | None = None) -> Report:
-        docs = [self.nlp(doc) for doc in self._make_docs(prepared)]
-        return self._finish(prepared, docs, id=id)
+        # One Doc at a time: a long input is cut into several Docs, and only the
+        # findings of each are kept, so memory does not hold every Doc at once.
+        findings: list[Finding] = []
+        for doc in self._iter_docs(prepared):
+            findings.extend(self.nlp(doc)._.idiag_findings or [])
+        return finish(prepared, findings, self.rules, thresholds=self._params, id=id)
 
     def _make_docs(self, prepared: Prepared) -> list[Doc]:
-        docs = []
-        for text, segments in plan_docs(prepared.transcript, self.nlp.max_length):
+        return list(self._iter_docs(prepared))
+
+    def _iter_docs(self, prepared: Prepared) -> Iterator[Doc]:
+        # Docs are cut well below spaCy's max_length: a Doc of a million characters
+        # costs hundreds of MB, and interview-level checks run on the findings of
+        # all of them anyway.
+        limit = min(self.nlp.max_length, DOC_CHARS)
+        for text, segments in plan_docs(prepared.transcript, limit):
             doc = self.nlp.make_doc(text)
             doc.user_data["idiag_text"] = text
             doc._.idiag_input = DocInput(
@@ -165,8 +177,7 @@ class Analyzer:
                 options=prepared.options,
                 whole=False,
             )
-            docs.append(doc)
-        return docs
+            yield doc
 
     def _finish(self, prepared: Prepared, docs: Iterable[Doc], *, id: str | None) -> Report:
         findings: list[Finding] = []
