@@ -50,6 +50,8 @@ def read_input(path: str, stdin: TextIO | None = None) -> str:
         data = p.read_bytes()
     except OSError as exc:
         fail(f"{path}: cannot read: {exc.strerror or exc}")
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        fail(f"{path}: UTF-16 text; save it as UTF-8 and try again")
     if b"\x00" in data[:8192]:
         fail(f"{path}: looks like a binary file, not text")
     try:

@@ -31,7 +31,8 @@ class Messages:
         "scikit-learn {trained}"
     )
     IDG022 = (
-        "model {path} is not the shipped model; pass trust_model=True to load a model you trust"
+        "model {path} is not the shipped model; pass trust_model=True (--trust-model on the "
+        "command line) to load a model you trust"
     )
     IDG023 = "model manifest {path}: {problem}"
     IDG030 = "{path}: {problem}"

@@ -135,3 +135,11 @@ def test_cli_letter_check_fail_on(capsys, level, expected):
         argv += ["--fail-on", level]
     code, _, _ = run(capsys, argv)
     assert expected == code
+
+
+def test_cli_utf16_file_exits_2_naming_the_encoding(capsys, tmp_path):
+    p = tmp_path / "u16.txt"
+    p.write_bytes("Interviewer: Hi\nCandidate: Hello".encode("utf-16"))
+    code, _, err = run(capsys, ["analyze", str(p), "--no-model"])
+    assert 2 == code
+    assert "UTF-16" in err

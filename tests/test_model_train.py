@@ -160,5 +160,5 @@ def test_main_reports_bad_data_and_fails(
 ) -> None:
     data = tmp_path / "bad.jsonl"
     data.write_text(bad_line + "\n", encoding="utf-8")
-    assert main(["--data", str(data), "--out", str(tmp_path / "out")]) == 1
+    assert main(["--data", str(data), "--out", str(tmp_path / "out")]) == 2
     assert f"error: training data {data}, line 1: invalid JSON" in capsys.readouterr().err

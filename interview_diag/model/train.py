@@ -307,7 +307,7 @@ def main(argv: Sequence[str] | None = None, *, prog: str = PROG) -> int:
             (the ``interview-diag train`` subcommand passes its own).
 
     Returns:
-        The exit status: 0 on success, 1 when training failed on bad input.
+        The exit status: 0 on success, 2 when the data cannot be used (one line on stderr).
     """
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(
@@ -327,8 +327,8 @@ def main(argv: Sequence[str] | None = None, *, prog: str = PROG) -> int:
     try:
         manifest = train(args.data, Path(args.out), created_by=created_by)
     except InterviewDiagError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        print(f"{prog}: error: {exc}", file=sys.stderr)
+        return 2
     print(_summary(manifest, Path(args.out)))
     return 0
 
