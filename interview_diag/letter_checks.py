@@ -153,7 +153,7 @@ def check_letter_missing(
 
 
 _WORD_TOKEN = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
-_SENTENCES = re.compile(r"[^.!?\n]+")
+_SENTENCES = re.compile(r"(?:[^.!?\n]|[.!?](?=[^\s.!?]))+")
 _GREETING = re.compile(r"^\s*(?:dear|hi|hello|hey|good\s+\w+|to\s+whom)\b", re.IGNORECASE)
 
 
