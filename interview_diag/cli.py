@@ -14,7 +14,7 @@ from typing import NoReturn, TextIO
 
 from interview_diag._version import __version__
 from interview_diag.errors import InterviewDiagError
-from interview_diag.types import KINDS, Severity
+from interview_diag.types import KINDS, Report, Severity
 
 PROG = "interview-diag"
 INPUT_FORMATS = ("auto", "prose", "labelled", "vtt", "srt", "json")
@@ -74,6 +74,14 @@ def write_output(path: str | None, text: str) -> None:
         Path(path).write_text(text, encoding="utf-8")
     except OSError as exc:
         fail(f"{path}: cannot write: {exc.strerror or exc}")
+
+
+def exit_code(report: Report, fail_on: str | None) -> int:
+    """1 when ``fail_on`` is set and a finding is at or above that severity, else 0."""
+    if fail_on is None:
+        return 0
+    bar = Severity.parse(fail_on)
+    return int(any(f.severity.rank >= bar.rank for f in report.findings))
 
 
 def _add_analysis_options(p: argparse.ArgumentParser) -> None:
@@ -260,11 +268,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     else:
         out = report.to_json() + "\n" if args.format == "json" else report.to_text()
     write_output(args.output, out)
-    if args.fail_on:
-        bar = Severity.parse(args.fail_on)
-        if any(f.severity.rank >= bar.rank for f in report.findings):
-            return 1
-    return 0
+    return exit_code(report, args.fail_on)
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
@@ -452,11 +456,7 @@ def cmd_letter(args: argparse.Namespace) -> int:
             fail(f"{args.report or args.path}: {exc}")
         out = result.to_json() + "\n" if args.format == "json" else result.to_text()
         write_output(args.output, out)
-        if args.fail_on:
-            bar = Severity.parse(args.fail_on)
-            if any(f.severity.rank >= bar.rank for f in result.findings):
-                return 1
-        return 0
+        return exit_code(result, args.fail_on)
     interview = analyzer.analyze(
         text,
         fmt=args.input_format,

@@ -14,24 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from interview_diag.model.dataset import Example, load_examples
+from interview_diag.model.dataset import LABELS, Example, load_examples
 from interview_diag.model.metrics import Metrics, score_predictions
 
 if TYPE_CHECKING:
     from interview_diag.analyzer import Analyzer
 
-SENTENCE_CODES = (
-    "badmouthing",
-    "job_leaving",
-    "company_unawareness",
-    "no_questions",
-    "premature_perks",
-    "nerves",
-    "interviewer_negative_cue",
-    "whining_begging",
-    "unprofessional_language",
-    "hedging",
-)
+SENTENCE_CODES = LABELS
 MODES = ("rules", "classifier", "hybrid")
 _KIND = {"answer": "answer", "turn": "answer", "recap": "recap", "letter": "letter"}
 _SOURCES = {
