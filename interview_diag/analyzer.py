@@ -16,7 +16,7 @@ from interview_diag.batch import BatchItem, BatchResult, PipeInput, Record, fail
 from interview_diag.diagnosis import Prepared, check_text, finish, prepare
 from interview_diag.errors import ConfigError, InterviewDiagError, Messages
 from interview_diag.layout import DocInput, plan_docs
-from interview_diag.rules.schema import RuleSet, load_rules
+from interview_diag.rules.schema import load_rules
 from interview_diag.types import Finding, Report
 
 if TYPE_CHECKING:
@@ -103,11 +103,7 @@ class Analyzer:
             allow=allow,
             thresholds=thresholds,
         )
-        off = set(self.disable)
-        self.rules = RuleSet(
-            rules=tuple(r for r in known.rules if r.code not in off and r.id not in off),
-            codes=known.codes,
-        )
+        self.rules = known.without(self.disable)
 
     def analyze(
         self,

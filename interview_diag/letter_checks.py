@@ -143,13 +143,16 @@ def check_letter_missing(
         return []
     turns = letter_turns(inp)
     text = normalise("\n".join(t.text for t in turns))
-    if count_words(text) < int(params.get("min_words", 1)):
-        return []
-    sources = [phrase_regex(p) for p in rule.phrases]
-    sources += _option_regexes([str(p) for p in params.get("regex", [])], inp.options)
-    if any(re.search(s, text) for s in sources):
+    if count_words(text) < int(params.get("min_words", 1)) or _mentions(rule, params, inp, text):
         return []
     return [_finding(rule, (), {})]
+
+
+def _mentions(rule: Rule, params: Mapping[str, Any], inp: InterviewInput, text: str) -> bool:
+    """Does the letter hold one of the rule's phrases or ``params.regex`` patterns?"""
+    sources = [phrase_regex(p) for p in rule.phrases]
+    sources += _option_regexes([str(p) for p in params.get("regex", [])], inp.options)
+    return any(re.search(s, text) for s in sources)
 
 
 _WORD_TOKEN = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
@@ -198,11 +201,7 @@ def check_letter_specificity(
     params = inp.params(rule)
     turns = letter_turns(inp)
     text = normalise("\n".join(t.text for t in turns))
-    if count_words(text) < int(params.get("min_words", 1)):
-        return []
-    sources = [phrase_regex(p) for p in rule.phrases]
-    sources += _option_regexes([str(p) for p in params.get("regex", [])], inp.options)
-    if any(re.search(s, text) for s in sources):
+    if count_words(text) < int(params.get("min_words", 1)) or _mentions(rule, params, inp, text):
         return []
     stock = {normalise(w) for w in params.get("stock_words", [])}
     first = {normalise(w) for w in params.get("first_person", [])}

@@ -107,9 +107,22 @@ def _raise_pending(pending: str | None) -> None:
 
 
 class _Saved:
-    """to_disk/from_disk for components whose state is their configuration."""
+    """to_disk/from_disk for components whose state is their configuration.
+
+    Listed first among a component's bases, so that its ``__call__`` runs first:
+    it raises the error of an extra rule file that went missing (``pending``),
+    then hands the Doc to the component's own stage.
+    """
 
     cfg: dict[str, Any]
+    pending: str | None = None
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Run the component's stage, unless an extra rule file went missing."""
+        _raise_pending(self.pending)
+        stage: Any = super()
+        result: Doc = stage.__call__(doc)
+        return result
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
         """Write the component's settings (and the text of any extra rule files)."""
@@ -141,51 +154,45 @@ class _Saved:
         raise NotImplementedError
 
 
-class RulesComponent(RuleDetector, _Saved):
+class RulesComponent(_Saved, RuleDetector):
     """The ``idiag_rules`` component: a RuleDetector that can be saved."""
 
     def __init__(self, nlp: Language, name: str, cfg: dict[str, Any]) -> None:
         """Build the detector from its configuration."""
         self.nlp = nlp
-        self._rebuild_with(nlp, name, cfg)
+        self.name = name
+        self._rebuild(cfg)
 
-    def _rebuild_with(self, nlp: Language, name: str, cfg: dict[str, Any]) -> None:
+    def _rebuild(self, cfg: dict[str, Any]) -> None:
         self.cfg = dict(cfg)
         rules, self.pending = _rules_or_pending(cfg.get("extra_rules", []))
         RuleDetector.__init__(
             self,
-            nlp,
-            name,
+            self.nlp,
+            self.name,
             rules,
             disable=cfg.get("disable", []),
             allow=cfg.get("allow", {}),
         )
 
-    def __call__(self, doc: Doc) -> Doc:
-        """Find and record the findings (fails if an extra rule file went missing)."""
-        _raise_pending(self.pending)
-        return RuleDetector.__call__(self, doc)
 
-    def _rebuild(self, cfg: dict[str, Any]) -> None:
-        self._rebuild_with(self.nlp, self.name, cfg)
-
-
-class ClassifierComponent(ClassifierDetector, _Saved):
+class ClassifierComponent(_Saved, ClassifierDetector):
     """The ``idiag_classifier`` component: a ClassifierDetector that can be saved."""
 
     def __init__(self, nlp: Language, name: str, cfg: dict[str, Any]) -> None:
         """Build the detector from its configuration (the model is loaded here, once)."""
         self.nlp = nlp
-        self._rebuild_with(nlp, name, cfg)
+        self.name = name
+        self._rebuild(cfg)
 
-    def _rebuild_with(self, nlp: Language, name: str, cfg: dict[str, Any]) -> None:
+    def _rebuild(self, cfg: dict[str, Any]) -> None:
         self.cfg = dict(cfg)
         scores, _ = split_thresholds(cfg.get("thresholds", {}))
         rules, self.pending = _rules_or_pending(cfg.get("extra_rules", []))
         ClassifierDetector.__init__(
             self,
-            nlp,
-            name,
+            self.nlp,
+            self.name,
             resolve_model(cfg.get("model", SHIPPED), bool(cfg.get("trust_model", False))),
             rules,
             disable=cfg.get("disable", []),
@@ -193,54 +200,36 @@ class ClassifierComponent(ClassifierDetector, _Saved):
             allow=cfg.get("allow", {}),
         )
 
-    def __call__(self, doc: Doc) -> Doc:
-        """Score and record the findings (fails if an extra rule file went missing)."""
-        _raise_pending(self.pending)
-        return ClassifierDetector.__call__(self, doc)
 
-    def _rebuild(self, cfg: dict[str, Any]) -> None:
-        self._rebuild_with(self.nlp, self.name, cfg)
-
-
-class ReportComponent(ReportWriter, _Saved):
+class ReportComponent(_Saved, ReportWriter):
     """The ``idiag_report`` component: a ReportWriter that can be saved."""
 
     def __init__(self, name: str, cfg: dict[str, Any]) -> None:
         """Build the writer from its configuration."""
-        self._rebuild_named(name, cfg)
-
-    def _rebuild_named(self, name: str, cfg: dict[str, Any]) -> None:
-        self.cfg = dict(cfg)
-        _, params = split_thresholds(cfg.get("thresholds", {}))
-        disabled = set(cfg.get("disable", []))
-        rules, self.pending = _rules_or_pending(cfg.get("extra_rules", []))
-        rules = RuleSet(
-            rules=tuple(r for r in rules.rules if r.code not in disabled and r.id not in disabled),
-            codes=rules.codes,
-        )
-        ReportWriter.__init__(self, name, rules, thresholds=params)
-
-    def __call__(self, doc: Doc) -> Doc:
-        """Finish the report (fails if an extra rule file went missing)."""
-        _raise_pending(self.pending)
-        return ReportWriter.__call__(self, doc)
+        self.name = name
+        self._rebuild(cfg)
 
     def _rebuild(self, cfg: dict[str, Any]) -> None:
-        self._rebuild_named(self.name, cfg)
+        self.cfg = dict(cfg)
+        _, params = split_thresholds(cfg.get("thresholds", {}))
+        rules, self.pending = _rules_or_pending(cfg.get("extra_rules", []))
+        rules = rules.without(cfg.get("disable", []))
+        ReportWriter.__init__(self, self.name, rules, thresholds=params)
 
 
-class TurnsComponent(TurnSegmenter, _Saved):
+class TurnsComponent(_Saved, TurnSegmenter):
     """The ``idiag_turns`` component: a TurnSegmenter that can be saved."""
 
     def __init__(self, name: str, cfg: dict[str, Any]) -> None:
         """Build the segmenter from its configuration."""
-        self._rebuild_named(name, cfg)
+        self.name = name
+        self._rebuild(cfg)
 
-    def _rebuild_named(self, name: str, cfg: dict[str, Any]) -> None:
+    def _rebuild(self, cfg: dict[str, Any]) -> None:
         self.cfg = dict(cfg)
         TurnSegmenter.__init__(
             self,
-            name,
+            self.name,
             fmt=cfg.get("fmt", "auto"),
             kind=cfg.get("kind", "auto"),
             candidate=cfg.get("candidate"),
@@ -248,9 +237,6 @@ class TurnsComponent(TurnSegmenter, _Saved):
                 k: cfg[k] for k in ("company", "role", "job_description") if cfg.get(k) is not None
             },
         )
-
-    def _rebuild(self, cfg: dict[str, Any]) -> None:
-        self._rebuild_named(self.name, cfg)
 
 
 class InterviewDiagComponent(_Saved):

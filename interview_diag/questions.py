@@ -108,10 +108,12 @@ class TurnContext:
         question: the type of the question this turn answers (the nearest earlier
             interviewer turn), or ``None``.
         raised: every question type the interviewer raised in any earlier turn.
+        asks: for an interviewer turn, the type of the question it asks itself.
     """
 
     question: str | None
     raised: frozenset[str]
+    asks: str | None = None
 
 
 def turn_contexts(turns: Sequence[Turn]) -> tuple[TurnContext, ...]:
@@ -127,8 +129,9 @@ def turn_contexts(turns: Sequence[Turn]) -> tuple[TurnContext, ...]:
     last_question: str | None = None
     raised: frozenset[str] = frozenset()
     for t in turns:
-        out.append(TurnContext(question=last_question, raised=raised))
+        asks = classify_question(t.text) if t.role == "interviewer" else None
+        out.append(TurnContext(question=last_question, raised=raised, asks=asks))
         if t.role == "interviewer":
-            last_question = classify_question(t.text)
+            last_question = asks
             raised = raised | topics_raised(t.text)
     return tuple(out)

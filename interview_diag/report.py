@@ -6,7 +6,7 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from interview_diag.questions import TurnContext, classify_question
+from interview_diag.questions import TurnContext
 from interview_diag.types import (
     Candidate,
     Finding,
@@ -35,7 +35,8 @@ def build_report(
         transcript: the turns with roles.
         kind: the kind of input.
         candidate: who the candidate is and why.
-        contexts: per turn, the question it answers.
+        contexts: per turn, the question context (``turn_contexts``); each
+            interviewer turn shows the question it asks.
         findings: the final findings, already ordered.
         warnings: reading problems and notes.
         id: the record id, in a batch.
@@ -45,8 +46,7 @@ def build_report(
         The report.
     """
     turns = []
-    for t in transcript.turns:
-        question = classify_question(t.text) if t.role == "interviewer" else None
+    for t, ctx in zip(transcript.turns, contexts, strict=True):
         turns.append(
             TurnInfo(
                 index=t.index,
@@ -55,10 +55,9 @@ def build_report(
                 start=t.start,
                 end=t.end,
                 words=len(t.text.split()),
-                question=question,
+                question=ctx.asks,
             )
         )
-    del contexts  # the answered question is shown on the interviewer's turn
     words = sum(t.words for t in turns)
     cand_words = sum(t.words for t in turns if t.role == "candidate")
     stats = InputStats(

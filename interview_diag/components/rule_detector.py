@@ -52,11 +52,7 @@ class RuleDetector:
                 sentence acceptable (an allow-list).
         """
         self.name = name
-        off = set(disable)
-        self.rules = RuleSet(
-            rules=tuple(r for r in rules.rules if r.code not in off and r.id not in off),
-            codes=rules.codes,
-        )
+        self.rules = rules.without(disable)
         self.checks = SpanChecks(nlp, self.rules.rules)
         self.cues: ContextCues = load_context_cues(nlp)
         allow = allow or {}

@@ -13,8 +13,10 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, cast
 
 from interview_diag.errors import Messages, RuleError
@@ -148,6 +150,12 @@ class RuleSet:
 
     rules: tuple[Rule, ...]
     codes: Mapping[str, CodeInfo] = field(default_factory=dict)
+
+    def without(self, names: Iterable[str]) -> RuleSet:
+        """The rules left once those whose code or id is in ``names`` are removed."""
+        off = set(names)
+        kept = tuple(r for r in self.rules if r.code not in off and r.id not in off)
+        return RuleSet(rules=kept, codes=self.codes)
 
     def by_code(self, code: str) -> tuple[Rule, ...]:
         """The rules of one code, in file order."""
@@ -328,7 +336,7 @@ def _validate_rule(raw: Any, info: CodeInfo, path: str) -> Rule:
         unless_raised=_str_list(raw.get("unless_raised", []), path, rule_id, "unless_raised"),
         context=context,
         exceptions=_str_list(raw.get("exceptions", []), path, rule_id, "exceptions"),
-        params=dict(params),
+        params=MappingProxyType(dict(params)),
         score=float(score),
         flag_examples=flag,
         pass_examples=passing,
@@ -402,6 +410,24 @@ def _builtin_files() -> list[tuple[str, str]]:
     return out
 
 
+def _parse_text(path_name: str, text: str) -> tuple[CodeInfo, tuple[Rule, ...]]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise RuleError(Messages.IDG010.format(path=path_name, problem=exc)) from None
+    return parse_rule_file(data, path_name)
+
+
+@lru_cache(maxsize=1)
+def _builtin_parsed() -> tuple[tuple[CodeInfo, tuple[Rule, ...]], ...]:
+    """The shipped rule files, read and validated once per process.
+
+    Every Analyzer and every component loads the rules; the shipped ones never
+    change while the process runs, and the records are frozen, so one parse serves all.
+    """
+    return tuple(_parse_text(name, text) for name, text in _builtin_files())
+
+
 def load_rules(extra: Iterable[str | Path] = (), *, builtin: bool = True) -> RuleSet:
     """Load the built-in rule files and any extra ones, validated.
 
@@ -415,24 +441,21 @@ def load_rules(extra: Iterable[str | Path] = (), *, builtin: bool = True) -> Rul
     Raises:
         RuleError: a file is invalid, or two rules share an id.
     """
-    files: list[tuple[str, str]] = _builtin_files() if builtin else []
+    parsed = list(_builtin_parsed()) if builtin else []
     for p in extra:
         path = Path(p)
         paths: Sequence[Path] = sorted(path.glob("*.json")) if path.is_dir() else [path]
         for q in paths:
             try:
-                files.append((str(q), q.read_text(encoding="utf-8")))
+                text = q.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:
                 raise RuleError(Messages.IDG010.format(path=q, problem=exc)) from None
+            parsed.append(_parse_text(str(q), text))
     rules: list[Rule] = []
     codes: dict[str, CodeInfo] = {}
     first: dict[str, str] = {}
-    for path_name, text in files:
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise RuleError(Messages.IDG010.format(path=path_name, problem=exc)) from None
-        info, file_rules = parse_rule_file(data, path_name)
+    for info, file_rules in parsed:
+        path_name = file_rules[0].path
         if info.code in codes and codes[info.code] != info:
             # An extra file may add rules to a known code but must not redefine it.
             info = codes[info.code]
