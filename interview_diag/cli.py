@@ -84,6 +84,17 @@ def exit_code(report: Report, fail_on: str | None) -> int:
     return int(any(f.severity.rank >= bar.rank for f in report.findings))
 
 
+def _add_report_output(p: argparse.ArgumentParser) -> None:
+    """``-o`` and ``--fail-on``, shared by the commands that print one report."""
+    p.add_argument("-o", "--output", metavar="FILE", help="write the report here (default: stdout)")
+    p.add_argument(
+        "--fail-on",
+        metavar="SEVERITY",
+        choices=[s.value for s in Severity],
+        help="exit 1 when any finding is at or above this severity",
+    )
+
+
 def _add_analysis_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--kind", default="auto", choices=("auto", *KINDS), help="kind of text")
     p.add_argument(
@@ -127,13 +138,7 @@ def _add_letter_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser])
         help="how the interview went, instead of --report",
     )
     c.add_argument("--no-model", action="store_true", help="rules only, no classifier")
-    c.add_argument("-o", "--output", metavar="FILE", help="write the report here (default: stdout)")
-    c.add_argument(
-        "--fail-on",
-        metavar="SEVERITY",
-        choices=[s.value for s in Severity],
-        help="exit 1 when any finding is at or above this severity",
-    )
+    _add_report_output(c)
     d = actions.add_parser("draft", help="draft a follow-up letter from an interview transcript")
     d.add_argument("path", metavar="TRANSCRIPT", help="the transcript, or - for standard input")
     d.add_argument("--company", required=True, help="the company's name")
@@ -176,13 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument(
         "--format", default="text", choices=("text", "json", "html"), help="output format"
     )
-    a.add_argument("-o", "--output", metavar="FILE", help="write the report here (default: stdout)")
-    a.add_argument(
-        "--fail-on",
-        metavar="SEVERITY",
-        choices=[s.value for s in Severity],
-        help="exit 1 when any finding is at or above this severity",
-    )
+    _add_report_output(a)
     _add_analysis_options(a)
 
     r = sub.add_parser("rules", help="list finding codes, rule ids and example counts")
