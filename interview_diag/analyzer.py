@@ -192,7 +192,10 @@ class Analyzer:
         The input is consumed lazily, ``batch_size`` records at a time, so memory
         stays flat however many records stream through. A record that cannot be
         analysed (empty or non-string text, an unknown kind, an unreadable format...)
-        becomes a result with ``error`` set, and the stream goes on.
+        becomes a result with ``error`` set, and the stream goes on. An empty text is
+        such a record here, so that it is counted among the failures of a batch;
+        ``analyze`` instead returns a report with no findings and the warning
+        "the input is empty".
 
         Args:
             items: strings, record mappings (``{"id", "text", "kind"?, "company"?,

@@ -224,17 +224,24 @@ def _at(where: str, result: Record) -> Record:
 # --- readers ---------------------------------------------------------------
 
 
+_SNIFF_BYTES = 8192
+
+
 def _checked_file(path: Path) -> Path:
     if not path.exists():
         raise BatchInputError(Messages.IDG030.format(path=path, problem="no such file"))
     if path.is_dir():
         raise BatchInputError(Messages.IDG030.format(path=path, problem="is a directory"))
     try:
-        with path.open("rb"):
-            pass
+        with path.open("rb") as fh:
+            head = fh.read(_SNIFF_BYTES)
     except OSError as exc:
         problem = f"cannot read: {exc.strerror or exc}"
         raise BatchInputError(Messages.IDG030.format(path=path, problem=problem)) from None
+    if b"\x00" in head:
+        # UTF-8 text never holds NUL; UTF-16 text and binary files do.
+        problem = "not UTF-8 text (a binary file, or UTF-16: convert it to UTF-8)"
+        raise BatchInputError(Messages.IDG030.format(path=path, problem=problem))
     return path
 
 
@@ -824,7 +831,12 @@ def run_batch(
                 return read_jsonl(spooled)
             return read_records(path, text_column=text_column, columns=columns)
 
-        reader()  # whole-input checks, before the slow duplicate scan
+        try:
+            reader()  # whole-input checks, before the slow duplicate scan
+        except BatchInputError as exc:
+            if spooled is None:
+                raise
+            raise BatchInputError(str(exc).replace(str(spooled), "standard input")) from None
         check_unique_ids(reader())
         done = scan_output(output) if resume else DoneIds()
         analyzer = make_analyzer()

@@ -386,7 +386,11 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    """Run ``interview-diag batch``: exit 1 with ``--strict`` when a record failed."""
+    """Run ``interview-diag batch``.
+
+    Exit 1 with ``--strict`` when a record failed, and 2 when the input cannot be
+    used or no record of it could be analysed.
+    """
     from interview_diag.analyzer import Analyzer
     from interview_diag.batch import BatchInputError, CsvColumns, Defaults, run_batch
 
@@ -422,6 +426,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
         fail(str(exc))
     if summary.interrupted:
         return 130
+    if summary.failed and not summary.analysed and not summary.skipped:
+        fail(f"no record could be analysed: all {summary.failed} failed (reasons in {args.output})")
     return 1 if args.strict and (summary.failed or summary.previously_failed) else 0
 
 

@@ -85,6 +85,8 @@ def prepare(
         found_kind = kind  # type: ignore[assignment]
     if not text.strip() and Messages.IDG002 not in warnings:
         warnings.append(Messages.IDG002)
+    if candidate is not None and who.speaker is None and text.strip():
+        warnings.append(Messages.IDG014.format(candidate=candidate))
     return Prepared(
         transcript=transcript,
         kind=found_kind,

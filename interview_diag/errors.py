@@ -43,6 +43,10 @@ class Messages:
     IDG027 = "expected a sequence of texts, got a single {type}; wrap it in a list"
     IDG008 = "the input looked like {fmt} but could not be read so ({problem}); read as prose"
     IDG009 = "{count} more reading problems not listed"
+    IDG014 = (
+        "candidate {candidate!r} was given, but the input has no speaker labels: "
+        "the whole text is taken as the candidate's"
+    )
 
 
 class InterviewDiagError(Exception):

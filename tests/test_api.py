@@ -36,6 +36,19 @@ def test_analyze_empty_input_warns(rules_analyzer, text):
     assert any("empty" in w for w in report.warnings)
 
 
+def test_candidate_given_for_unlabelled_text_is_a_warning(rules_analyzer):
+    report = rules_analyzer.analyze("My old boss was an idiot.", candidate="Bob")
+    expected = (
+        ("badmouthing",),
+        None,
+        (
+            "candidate 'Bob' was given, but the input has no speaker labels: "
+            "the whole text is taken as the candidate's",
+        ),
+    )
+    assert expected == (report.codes, report.candidate.speaker, report.warnings)
+
+
 @pytest.mark.parametrize(
     ("value", "name"), [(b"My boss was an idiot", "bytes"), (42, "int"), (None, "NoneType")]
 )

@@ -520,6 +520,9 @@ def test_cli_batch_strict_exits_1_on_failures(
         ("missing", "no such file"),
         ("duplicates", "duplicate record ids: 'a'"),
         ("csv-column", "no column 'body'"),
+        ("binary", "not UTF-8 text (a binary file, or UTF-16"),
+        ("utf-16", "not UTF-8 text (a binary file, or UTF-16"),
+        ("binary-csv", "not UTF-8 text (a binary file, or UTF-16"),
     ],
 )
 def test_cli_batch_whole_input_problem_exits_2_before_work(
@@ -534,6 +537,13 @@ def test_cli_batch_whole_input_problem_exits_2_before_work(
     elif setup == "csv-column":
         src = _write_csv(tmp_path / "in.csv", [["id", "text"], ["a", BAD]])
         args += ["--text-column", "body"]
+    elif setup == "binary":
+        src.write_bytes(bytes(range(256)) * 4)
+    elif setup == "utf-16":
+        src.write_bytes(json.dumps({"id": "a", "text": BAD}).encode("utf-16"))
+    elif setup == "binary-csv":
+        src = tmp_path / "in.csv"
+        src.write_bytes(b"id,text\n" + bytes(range(256)))
     out = tmp_path / "out.jsonl"
     code = main(["batch", str(src), "-o", str(out), *args])
     err = capsys.readouterr().err
@@ -545,6 +555,33 @@ def test_cli_batch_whole_input_problem_exits_2_before_work(
         "output": out.exists(),
     }
     assert expected == actual
+
+
+def test_cli_batch_binary_stdin_exits_2_naming_standard_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"\x00\x01\x02binary")))
+    out = tmp_path / "out.jsonl"
+    code = main(["batch", "-", "-o", str(out), "--no-model"])
+    err = capsys.readouterr().err
+    expected = (2, "interview-diag: error: standard input: not UTF-8 text", False)
+    assert expected == (code, err.split(" (")[0], out.exists())
+
+
+@pytest.mark.parametrize("flag", [[], ["--strict"]])
+def test_cli_batch_where_no_record_could_be_analysed_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], flag: list[str]
+) -> None:
+    src = _write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": ""}, {"id": "b"}])
+    out = tmp_path / "out.jsonl"
+    code = main(["batch", str(src), "-o", str(out), "--no-model", *flag])
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    expected = (
+        2,
+        f"interview-diag: error: no record could be analysed: all 2 failed (reasons in {out})",
+        ["a", "b"],
+    )
+    assert expected == (code, last, [line["id"] for line in _lines(out)])
 
 
 def test_cli_batch_csv_with_summary(tmp_path: Path) -> None:
