@@ -182,3 +182,40 @@ def test_rule_examples_good_file_loads(tmp_path: Path) -> None:
     """The well-formed rule file of the tests above does load (so they fail for their reason)."""
     path = _write_rule_file(tmp_path, dict(_GOOD_RULE))
     assert ("TEST_RULE",) == tuple(r.id for r in load_rules([path], builtin=False).rules)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (True, ("transcript", "answer", "recap", "letter")),
+        (False, ()),
+        (["letter", "answer"], ("answer", "letter")),
+        ("yes", "error"),
+        ([], "error"),
+        (["email"], "error"),
+    ],
+)
+def test_classifier_key_takes_a_bool_or_a_list_of_kinds(value: Any, expected: Any) -> None:
+    raw = _raw_file("whining_begging.json")
+    data = {**raw, "classifier": value}
+    try:
+        info, _rules = parse_rule_file(data, "whining_begging.json")
+    except RuleError as exc:
+        assert "error" == expected, str(exc)
+        assert "'classifier' must be true, false or a non-empty list of kinds" in str(exc)
+        return
+    assert expected == info.classifier
+
+
+def test_classifier_is_off_for_letters_only_where_the_rule_file_says_so() -> None:
+    """whining_begging: the classifier scores interview answers, not letters."""
+    code = "whining_begging"
+    analyzer = Analyzer()
+    text = "Please, I really need this job, I am begging you to give me one more chance."
+    by_kind = {
+        kind: sorted(
+            {f.source for f in analyzer.analyze(text, kind=kind).findings if f.code == code}
+        )
+        for kind in ("answer", "letter")
+    }
+    assert {"answer": ["both", "rule"], "letter": ["rule"]} == by_kind

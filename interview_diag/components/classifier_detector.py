@@ -94,7 +94,7 @@ class ClassifierDetector:
         info = self.rules.codes.get(code)
         rules = self.rules.by_code(code)
         spans = [r for r in rules if r.check in ("phrase", "token_pattern", "cluster")]
-        if not spans or code in self.disabled or info is None or not info.classifier:
+        if not spans or code in self.disabled or info is None or inp.kind not in info.classifier:
             return False
         turn = inp.turn(turn_index)
         if turn.role != "candidate":

@@ -53,7 +53,10 @@ class RuleDetector:
         """
         self.name = name
         self.rules = rules.without(disable)
-        self.checks = SpanChecks(nlp, self.rules.rules)
+        self._nlp = nlp
+        # One compiled set per input kind, built on first use: a letter rule costs
+        # nothing when a transcript is analysed, and the reverse.
+        self._checks: dict[str, SpanChecks] = {}
         self.cues: ContextCues = load_context_cues(nlp)
         allow = allow or {}
         self._allow: dict[str, re.Pattern[str] | None] = {}
@@ -76,10 +79,13 @@ class RuleDetector:
             Findings in Doc order.
         """
         inp: DocInput | None = doc._.idiag_input
-        if inp is None or not self.checks.rules:
+        if inp is None:
+            return []
+        checks = self.checks_for(inp.kind)
+        if not checks.rules:
             return []
         starts = doc_sentence_starts(doc)
-        windows = self.checks.anchor_windows(doc, starts)
+        windows = checks.anchor_windows(doc, starts)
         window_starts = [w[0] for w in windows]
         findings: list[Finding] = []
         for seg in inp.segments:
@@ -87,8 +93,8 @@ class RuleDetector:
             span = doc.char_span(seg.doc_start, seg.doc_end, alignment_mode="contract")
             if span is None or len(span) == 0:
                 continue
-            for m in self.checks.run(span, starts, windows, window_starts):
-                rule = self.checks.rules[m.rule_id]
+            for m in checks.run(span, starts, windows, window_starts):
+                rule = checks.rules[m.rule_id]
                 if not self._in_scope(rule, inp, seg.turn):
                     continue
                 sent_start = sentence_of(starts, m.start)
@@ -118,6 +124,14 @@ class RuleDetector:
                     )
                 )
         return findings
+
+    def checks_for(self, kind: str) -> SpanChecks:
+        """The span-level rules that apply to one input kind, compiled once."""
+        checks = self._checks.get(kind)
+        if checks is None:
+            checks = SpanChecks(self._nlp, [r for r in self.rules.rules if kind in r.kinds])
+            self._checks[kind] = checks
+        return checks
 
     def set_annotations(self, doc: Doc, findings: Sequence[Finding]) -> None:
         """Append the findings to ``doc._.idiag_findings``."""

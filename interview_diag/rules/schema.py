@@ -141,7 +141,22 @@ class CodeInfo:
     impression: Impression
     advice: str
     description: str
-    classifier: bool = True
+    classifier: tuple[Kind, ...] = KINDS
+    """The input kinds on which the trained classifier may report this code
+    (the rule file's ``"classifier"``: ``true`` for all, ``false`` for none, or a
+    list of kinds)."""
+
+
+def _classifier_kinds(value: object, path: str) -> tuple[Kind, ...]:
+    """The kinds a rule file's ``"classifier"`` value lets the classifier report on."""
+    if value is True:
+        return KINDS
+    if value is False:
+        return ()
+    if isinstance(value, list) and value and all(k in KINDS for k in value):
+        return tuple(k for k in KINDS if k in value)
+    problem = f"'classifier' must be true, false or a non-empty list of kinds from {list(KINDS)}"
+    raise RuleError(Messages.IDG010.format(path=path, problem=problem))
 
 
 @dataclass(frozen=True)
@@ -379,11 +394,7 @@ def parse_rule_file(data: Any, path: str) -> tuple[CodeInfo, tuple[Rule, ...]]:
         severity = Severity.parse(data.get("severity", ""))
     except ValueError as exc:
         raise RuleError(Messages.IDG010.format(path=path, problem=str(exc))) from None
-    classifier = data.get("classifier", True)
-    if not isinstance(classifier, bool):
-        raise RuleError(
-            Messages.IDG010.format(path=path, problem="'classifier' must be true or false")
-        )
+    classifier = _classifier_kinds(data.get("classifier", True), path)
     info = CodeInfo(
         classifier=classifier,
         code=code,
