@@ -132,7 +132,10 @@ def check_letter_missing(
     Params: ``regex`` (patterns, case-insensitive, over the normalised letter text;
     ``{company}``, ``{interviewer}``, ``{role}`` are filled from the options),
     ``levels`` (run only after an interview at one of these levels),
-    ``min_words`` (skip letters shorter than this; default 1).
+    ``min_words`` (skip letters shorter than this; default 1),
+    ``unless_codes`` (skip letters that already have a finding of one of these
+    codes: a letter that makes excuses for the interview or blames someone for it
+    does not fail to mention it, and gets those findings instead).
 
     Returns:
         At most one finding, without evidence.
@@ -140,6 +143,9 @@ def check_letter_missing(
     params = inp.params(rule)
     levels = params.get("levels")
     if levels is not None and inp.options.get(LEVEL_OPTION) not in set(levels):
+        return []
+    unless = set(params.get("unless_codes", ()))
+    if any(f.code in unless for f in findings):
         return []
     turns = letter_turns(inp)
     text = normalise("\n".join(t.text for t in turns))
@@ -157,6 +163,11 @@ def _mentions(rule: Rule, params: Mapping[str, Any], inp: InterviewInput, text: 
 
 _WORD_TOKEN = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 _SENTENCES = re.compile(r"(?:[^.!?\n]|[.!?](?=[^\s.!?]))+")
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)?")
+_CLAUSE_BREAK = re.compile(
+    r"[,;:()\u2013\u2014]|\s-\s|\b(?:and|but|so|which|because|while|though|although)\b",
+    re.IGNORECASE,
+)
 _GREETING = re.compile(r"^\s*(?:dear|hi|hello|hey|good\s+\w+|to\s+whom)\b", re.IGNORECASE)
 
 
@@ -174,6 +185,61 @@ def _body_turns(turns: Sequence[Turn], max_signoff_words: int) -> list[Turn]:
     return body
 
 
+def _is_stock(word: str, stock: set[str], ends: set[str]) -> bool:
+    """A stock word or its plural, or a compound of stock words or with a stock head.
+
+    Example:
+        >>> _is_stock("people-focused", {"people"}, {"focused"})
+        True
+    """
+    parts = word.split("-")
+    if word in stock or (word.endswith("s") and word[:-1] in stock):
+        return True
+    return len(parts) > 1 and (parts[-1] in ends or set(parts) <= stock)
+
+
+def _reader_words(
+    clauses: Sequence[list[str]], mine: bool, reader: set[str], first: set[str]
+) -> list[str]:
+    """The words of the clauses of a sentence that may be about the reader.
+
+    A clause that names the reader may be about them; one that opens with the first
+    person is about the candidate; any other clause goes with the one before it
+    ("..., and for explaining the plan"). ``mine``: the sentence opens about the
+    candidate.
+
+    Example:
+        >>> _reader_words([["i", "raised", "x"], ["so", "your", "y"]], True, {"your"}, {"i"})
+        ['so', 'your', 'y']
+    """
+    out: list[str] = []
+    for clause in clauses:
+        if reader & set(clause):
+            mine = False
+        elif clause[:1] and clause[0] in first:
+            mine = True
+        if not mine:
+            out += clause
+    return out
+
+
+def _place_names(sentence: str, cues: set[str]) -> set[str]:
+    """Capitalised words right after a cue word or a possessive: names of places, things.
+
+    Example:
+        >>> sorted(_place_names("Acme's Porto clinic opens in May", {"in"}))
+        ['may', 'porto']
+    """
+    words = re.findall(r"[\w'\u2019]+", sentence)
+    return {
+        b.casefold()
+        for a, b in zip(words, words[1:], strict=False)
+        if b[:1].isupper()
+        and b[1:].islower()
+        and (a.casefold() in cues or a.casefold().endswith(("'s", "\u2019s")))
+    }
+
+
 def check_letter_specificity(
     rule: Rule, findings: Sequence[Finding], inp: InterviewInput
 ) -> list[Finding]:
@@ -181,19 +247,28 @@ def check_letter_specificity(
 
     The letter is specific when any of the rule's ``phrases`` or ``params.regex``
     occurs (as for ``letter_missing``), or when one sentence of the body (greeting
-    and sign-off left out) that may be about the reader holds at least
-    ``params.min_content`` (2) content words.
+    and sign-off left out) holds at least ``params.min_content`` (2) content words
+    in the part of it that may be about the reader.
 
-    A sentence may be about the reader unless it is about the candidate alone:
-    first person (``params.first_person``) within its first
-    ``params.subject_window`` (6) words, and none of: second person
-    (``params.second_person``), the first word of the company's name, a word of
-    ``params.conversation_words``, a phrase of ``params.conversation_phrases``
-    (phrases that own something that happened in the interview: "my mistake").
+    A sentence holding a phrase of ``params.conversation_phrases`` (phrases that own
+    something that happened in the interview: "my mistake") counts whole. Any other
+    sentence is cut into clauses (at commas, "and", "so", "which"...): a clause
+    holding a reader word (``params.second_person``, the first word of the company's
+    name, a word of ``params.conversation_words``) may be about the reader; a
+    clause opening with the first person (``params.first_person``), or a first
+    clause with the first person within the sentence's first
+    ``params.subject_window`` (6) words, is about the candidate; any other clause
+    goes with the one before it. Only clauses that may be about the reader count:
+    "I raised £180,000 for my charity, so I could grow your fundraising" says
+    nothing about the reader.
 
     Content words have at least ``params.min_length`` (3) letters and are not
-    numbers, not in ``params.stock_words`` and not words of the company, role or
-    interviewer names.
+    numbers or ordinals, not words of the company, role or interviewer names, and
+    not stock: in ``params.stock_words``, the plural of one, or a compound of stock
+    words or ending in a word of ``params.stock_compound_ends`` ("people-focused").
+    A capitalised word right after a word of ``params.place_cues`` or a possessive
+    ("in Porto", "Brightline's Porto clinic") names a place or a thing and counts
+    twice.
 
     Returns:
         At most one finding, without evidence.
@@ -217,26 +292,28 @@ def check_letter_specificity(
     min_content = int(params.get("min_content", 2))
     min_length = int(params.get("min_length", 3))
     subject_window = int(params.get("subject_window", 6))
+    ends = {normalise(w) for w in params.get("stock_compound_ends", [])}
+    reader = second | company | talk
+    cues = {normalise(w) for w in params.get("place_cues", [])}
     body = _body_turns(turns, int(params.get("signoff_words", 6)))
     for sentence in _SENTENCES.findall("\n".join(t.text for t in body)):
         words = _words(sentence)
-        opening = set(words[:subject_window])
-        about_me = bool(first & opening) and not (second | company | talk) & set(words)
-        if about_me and any(o.search(normalise(sentence)) for o in owning):
-            about_me = False
-        if about_me:
-            continue
-        content = [
+        if not any(o.search(normalise(sentence)) for o in owning):
+            clauses = [_words(c) for c in _CLAUSE_BREAK.split(sentence)]
+            mine = bool(first & set(words[:subject_window]))
+            words = _reader_words(clauses, mine, reader, first)
+        places = _place_names(sentence, cues)
+        content = {
             w
             for w in words
             if len(w) >= min_length
-            and not w.isdigit()
-            and w not in stock
+            and not _ORDINAL.fullmatch(w)
+            and not _is_stock(w, stock, ends)
             and w not in names
             and w not in first
             and w not in second
-        ]
-        if len(set(content)) >= min_content:
+        }
+        if len(content) + len(content & places) >= min_content:
             return []
     return [_finding(rule, (), {})]
 

@@ -389,3 +389,54 @@ def test_letter_check_types_are_registered(check: str) -> None:
         check in CHECK_TYPES,
         check in TURN_CHECKS,
     )
+
+
+_SPECIFICITY = {
+    "first_person": ["i", "me", "my"],
+    "second_person": ["you", "your"],
+    "conversation_words": ["explaining"],
+    "stock_words": [
+        "a",
+        "and",
+        "can",
+        "clinic",
+        "for",
+        "friday",
+        "great",
+        "grow",
+        "meeting",
+        "on",
+        "people",
+        "thank",
+        "the",
+    ],
+    "stock_compound_ends": ["focused"],
+    "place_cues": ["in"],
+    "min_content": 2,
+}
+
+
+@pytest.mark.parametrize(
+    ("body", "fires"),
+    [
+        # only the clause that names the reader counts, and it holds one content word
+        ("I raised grants from trusts, so I can grow your fundraising.", True),
+        ("Your team raised grants from trusts.", False),
+        # a clause with no subject of its own goes with the one before it
+        ("Thank you for meeting me on Friday and for a new rota.", False),
+        ("I won on Friday and for a new rota.", True),
+        # plurals of stock words and compounds with a stock head are stock
+        ("Your people-focused greats.", True),
+        ("Your greats and meetings.", True),
+        # a capitalised word after a place cue counts twice; numbers and ordinals never
+        ("The clinic in Porto.", False),
+        ("The clinic in porto.", True),
+        ("The 12th clinic.", True),
+    ],
+)
+def test_check_letter_specificity_reader_clauses_stock_and_places(body: str, fires: bool) -> None:
+    from interview_diag.letter_checks import check_letter_specificity
+
+    rule = replace(_rule("letter_specificity", **_SPECIFICITY), phrases=())
+    found = check_letter_specificity(rule, [], _letter_input(f"Dear Ana,\n\n{body}\n\nJo"))  # type: ignore[arg-type]
+    assert (fires, ()) == (bool(found), found[0].evidence if found else ())
