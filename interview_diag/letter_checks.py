@@ -165,10 +165,15 @@ _WORD_TOKEN = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 _SENTENCES = re.compile(r"(?:[^.!?\n]|[.!?](?=[^\s.!?]))+")
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)?")
 _CLAUSE_BREAK = re.compile(
-    r"[,;:()\u2013\u2014]|\s-\s|\b(?:and|but|so|which|because|while|though|although)\b",
+    r"[,;:()\u2013\u2014]|\s-\s"
+    r"|\b(?:and|but|so|which|because|while|though|although|if|before|until|unless|once)\b",
     re.IGNORECASE,
 )
-_GREETING = re.compile(r"^\s*(?:dear|hi|hello|hey|good\s+\w+|to\s+whom)\b", re.IGNORECASE)
+_INDEFINITE = frozenset({"a", "an"})
+_GREETING = re.compile(
+    r"^\s*(?:dear|hi|hiya|hello|hey|alright|morning|afternoon|evening|greetings|ciao|hola|good\s+\w+|to\s+whom)\b",
+    re.IGNORECASE,
+)
 
 
 def _words(text: str) -> list[str]:
@@ -198,39 +203,78 @@ def _is_stock(word: str, stock: set[str], ends: set[str]) -> bool:
     return len(parts) > 1 and (parts[-1] in ends or set(parts) <= stock)
 
 
+def _about_reader(
+    clause: Sequence[str], reader: set[str], talk: set[str], phrases: Sequence[re.Pattern[str]]
+) -> bool:
+    """Does the clause name the reader: a reader word, a word of the conversation not
+    right after "a" or "an" ("the tour", not "a tour operator"), or a reader phrase?
+
+    Example:
+        >>> _about_reader(["of", "a", "tour", "operator"], {"you"}, {"tour"}, [])
+        False
+    """
+    said = " ".join(clause)
+    return any(
+        w in reader or (w in talk and (i == 0 or clause[i - 1] not in _INDEFINITE))
+        for i, w in enumerate(clause)
+    ) or any(p.search(said) for p in phrases)
+
+
 def _reader_words(
-    clauses: Sequence[list[str]], mine: bool, reader: set[str], first: set[str]
+    clauses: Sequence[list[str]],
+    about: Sequence[bool],
+    mine: bool,
+    first: set[str],
+    openers: set[str],
 ) -> list[str]:
     """The words of the clauses of a sentence that may be about the reader.
 
-    A clause that names the reader may be about them; one that opens with the first
-    person is about the candidate; any other clause goes with the one before it
-    ("..., and for explaining the plan"). ``mine``: the sentence opens about the
-    candidate.
+    A clause that names the reader (``about``) may be about them; one that opens
+    with the first person is about the candidate; any other clause goes with the
+    one before it ("..., and for explaining the plan"). A clause that opens the
+    sentence with a word of ``openers`` is about the candidate if it holds the first
+    person ("In my last post, ..."); if not, it and the clauses that follow it go
+    with the first clause after them that is decided ("With ten years in retail,
+    ..., I ..."). ``mine``: the sentence opens about the candidate.
 
     Example:
-        >>> _reader_words([["i", "raised", "x"], ["so", "your", "y"]], True, {"your"}, {"i"})
+        >>> _reader_words([["i", "x"], ["so", "your", "y"]], [False, True], True, {"i"}, set())
         ['so', 'your', 'y']
+        >>> _reader_words([["with", "x"], ["i", "y"]], [False, False], False, {"i"}, {"with"})
+        []
     """
     out: list[str] = []
-    for clause in clauses:
-        if reader & set(clause):
-            mine = False
-        elif clause[:1] and clause[0] in first:
-            mine = True
-        if not mine:
-            out += clause
+    pending: list[str] = []
+    decided: bool | None = None
+    for clause, named in zip(clauses, about, strict=True):
+        opener = decided is None and bool(clause[:1]) and clause[0] in openers
+        if named:
+            now = False
+        elif (clause[:1] and clause[0] in first) or (opener and first & set(clause)):
+            now = True
+        elif opener or (decided is None and pending):
+            pending += clause
+            continue
+        else:
+            now = mine if decided is None else decided
+        if not now:
+            out += pending + clause
+        pending = []
+        decided = now
+    if not mine:
+        out += pending
     return out
 
 
 def _place_names(sentence: str, cues: set[str]) -> set[str]:
-    """Capitalised words right after a cue word or a possessive: names of places, things.
+    """Capitalised words right after a cue word (and "the") or a possessive: names of
+    places, things.
 
     Example:
-        >>> sorted(_place_names("Acme's Porto clinic opens in May", {"in"}))
-        ['may', 'porto']
+        >>> sorted(_place_names("Acme's Porto clinic opens in May at the Worlds", {"in", "at"}))
+        ['may', 'porto', 'worlds']
     """
-    words = re.findall(r"[\w'\u2019]+", sentence)
+    words = [w for w in re.findall(r"[\w'\u2019]+", sentence) if w.casefold() != "the"]
     return {
         b.casefold()
         for a, b in zip(words, words[1:], strict=False)
@@ -248,19 +292,26 @@ def check_letter_specificity(
     The letter is specific when any of the rule's ``phrases`` or ``params.regex``
     occurs (as for ``letter_missing``), or when one sentence of the body (greeting
     and sign-off left out) holds at least ``params.min_content`` (2) content words
-    in the part of it that may be about the reader.
+    in the part of it that may be about the reader. A sentence holding a phrase of
+    ``params.lead_phrases`` (phrases that point at what the reader said or showed:
+    "you told me", "our chat about") needs only ``params.lead_content`` (1): "the
+    new kiln you told me about" is specific, "what you told me about the company"
+    is not.
 
     A sentence holding a phrase of ``params.conversation_phrases`` (phrases that own
     something that happened in the interview: "my mistake") counts whole. Any other
-    sentence is cut into clauses (at commas, "and", "so", "which"...): a clause
-    holding a reader word (``params.second_person``, the first word of the company's
-    name, a word of ``params.conversation_words``) may be about the reader; a
-    clause opening with the first person (``params.first_person``), or a first
-    clause with the first person within the sentence's first
-    ``params.subject_window`` (6) words, is about the candidate; any other clause
-    goes with the one before it. Only clauses that may be about the reader count:
-    "I raised £180,000 for my charity, so I could grow your fundraising" says
-    nothing about the reader.
+    sentence is cut into clauses (at commas, "and", "so", "which", "if", "before"...):
+    a clause holding a reader word (``params.second_person``, the first word of the
+    company's name, a word of ``params.conversation_words`` not right after "a" or
+    "an") or a phrase of ``params.reader_phrases`` ("I understand", "good luck")
+    may be about the reader; a clause opening with the first person
+    (``params.first_person``), or a first clause with the first person within the
+    sentence's first ``params.subject_window`` (6) words, is about the candidate;
+    clauses that open the sentence with a word of ``params.openers`` ("With ten
+    years in retail, I ...") go with the first clause after them that is decided;
+    any other clause goes with the one before it. Only clauses that may be about
+    the reader count: "I raised £180,000 for my charity, so I could grow your
+    fundraising" says nothing about the reader.
 
     Content words have at least ``params.min_length`` (3) letters and are not
     numbers or ordinals, not words of the company, role or interviewer names, and
@@ -282,26 +333,32 @@ def check_letter_specificity(
     first = {normalise(w) for w in params.get("first_person", [])}
     second = {normalise(w) for w in params.get("second_person", [])}
     talk = {normalise(w) for w in params.get("conversation_words", [])}
+    openers = {normalise(w) for w in params.get("openers", [])}
+    reader_phrases = [re.compile(phrase_regex(p)) for p in params.get("reader_phrases", [])]
     owning = [re.compile(phrase_regex(p)) for p in params.get("conversation_phrases", [])]
+    leads = [(re.compile(phrase_regex(p)), set(_words(p))) for p in params.get("lead_phrases", [])]
     company_words = _words(str(inp.options.get("company") or ""))
     # The first word names the company ("Willow" of "Willow Care Homes"); the rest
     # is often a common word ("care") that says nothing about the reader.
-    company = set(company_words[:1])
+    reader = second | set(company_words[:1])
     names = set(company_words) | set(_words(str(inp.options.get("role") or "")))
     names |= set(_words(str(inp.options.get("interviewer") or "")))
     min_content = int(params.get("min_content", 2))
+    lead_content = int(params.get("lead_content", 1))
     min_length = int(params.get("min_length", 3))
     subject_window = int(params.get("subject_window", 6))
     ends = {normalise(w) for w in params.get("stock_compound_ends", [])}
-    reader = second | company | talk
     cues = {normalise(w) for w in params.get("place_cues", [])}
+
     body = _body_turns(turns, int(params.get("signoff_words", 6)))
     for sentence in _SENTENCES.findall("\n".join(t.text for t in body)):
+        said = normalise(sentence)
         words = _words(sentence)
-        if not any(o.search(normalise(sentence)) for o in owning):
+        if not any(o.search(said) for o in owning):
             clauses = [_words(c) for c in _CLAUSE_BREAK.split(sentence)]
+            about = [_about_reader(c, reader, talk, reader_phrases) for c in clauses]
             mine = bool(first & set(words[:subject_window]))
-            words = _reader_words(clauses, mine, reader, first)
+            words = _reader_words(clauses, about, mine, first, openers)
         places = _place_names(sentence, cues)
         content = {
             w
@@ -313,7 +370,11 @@ def check_letter_specificity(
             and w not in first
             and w not in second
         }
-        if len(content) + len(content & places) >= min_content:
+        led = [lead_words for lead, lead_words in leads if lead.search(said)]
+        # The words of the lead phrase itself ("your plans") are not a detail.
+        content -= {w for lead_words in led for w in lead_words}
+        need = lead_content if led else min_content
+        if len(content) + len(content & places) >= need:
             return []
     return [_finding(rule, (), {})]
 

@@ -440,3 +440,46 @@ def test_check_letter_specificity_reader_clauses_stock_and_places(body: str, fir
     rule = replace(_rule("letter_specificity", **_SPECIFICITY), phrases=())
     found = check_letter_specificity(rule, [], _letter_input(f"Dear Ana,\n\n{body}\n\nJo"))  # type: ignore[arg-type]
     assert (fires, ()) == (bool(found), found[0].evidence if found else ())
+
+
+_SPECIFICITY_CLAUSES = {
+    **_SPECIFICITY,
+    "conversation_words": ["tour", "explaining"],
+    "stock_words": [*_SPECIFICITY["stock_words"], "about", "company", "decide", "help", "what"],  # type: ignore[misc]
+    "lead_phrases": ["you told me", "showing me round"],
+    "reader_phrases": ["I understand"],
+    "openers": ["with", "please"],
+    "place_cues": ["in", "at"],
+}
+
+
+@pytest.mark.parametrize(
+    ("body", "fires"),
+    [
+        # after a lead phrase one content word is enough, but not the words of the phrase
+        ("The kiln you told me about.", False),
+        ("What you told me about the company.", True),
+        ("Thank you for showing me round the bakery.", False),
+        ("Thank you for showing me round.", True),
+        # a reader phrase makes a first-person clause the reader's
+        ("I understand the kiln broke.", False),
+        ("I know the kiln broke.", True),
+        # a conversation word right after "a" or "an" does not name the reader
+        ("I ran the tour desk.", False),
+        ("I ran a tour desk.", True),
+        # a clause that opens the sentence with an opener goes with the first decided one
+        ("With ten kilns fired, I can help.", True),
+        ("With ten kilns fired, your team can grow.", False),
+        ("Please find my kiln log attached.", True),
+        # "if", "before"... open a clause of their own
+        ("I can fire kilns before you decide.", True),
+        # "the" may stand between a place cue and a place name
+        ("The clinic at the Maltings.", False),
+    ],
+)
+def test_check_letter_specificity_leads_reader_phrases_and_openers(body: str, fires: bool) -> None:
+    from interview_diag.letter_checks import check_letter_specificity
+
+    rule = replace(_rule("letter_specificity", **_SPECIFICITY_CLAUSES), phrases=())
+    found = check_letter_specificity(rule, [], _letter_input(f"Dear Ana,\n\n{body}\n\nJo"))  # type: ignore[arg-type]
+    assert (fires, ()) == (bool(found), found[0].evidence if found else ())
