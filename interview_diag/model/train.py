@@ -51,7 +51,7 @@ from interview_diag.model.features import CueCounter, TextNormalizer
 from interview_diag.model.metrics import score_predictions
 from interview_diag.model.scorer import SCORER_FORMAT, CompiledScorer, compile_pipeline
 
-MODEL_VERSION = "1.0.0"
+MODEL_VERSION = "1.0.1"
 """Version of the shipped model; see the steps in ``artifact.py`` for when to bump it."""
 
 FEATURE_SCHEMA_VERSION = "1"
