@@ -41,6 +41,9 @@ class ContextCues:
             Names of the modifiers found (``negation``, ``hypothetical``,
             ``reported_other``, ``reported_self``).
         """
+        if start < len(doc) and doc[start].lower_.replace("\u2019", "'") in self.terminators:
+            # A match that opens with "so", "and", "but"... starts its own clause.
+            return frozenset()
         lo = max(sent_start, start - self.window)
         words = [t.lower_.replace("\u2019", "'") for t in doc[lo:start]]
         for i in range(len(words) - 1, -1, -1):
