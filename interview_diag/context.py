@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 
 import numpy as np
@@ -28,6 +28,17 @@ class ContextCues:
     window: int
     terminators: frozenset[str]
     cues: dict[str, tuple[tuple[str, ...], ...]]
+    # Every cue phrase with the modifiers it signals, and the longest phrase length.
+    _index: dict[tuple[str, ...], frozenset[str]] = field(init=False, repr=False, compare=False)
+    _longest: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        index: dict[tuple[str, ...], set[str]] = {}
+        for name, phrases in self.cues.items():
+            for p in phrases:
+                index.setdefault(p, set()).add(name)
+        object.__setattr__(self, "_index", {p: frozenset(n) for p, n in index.items()})
+        object.__setattr__(self, "_longest", max((len(p) for p in index), default=0))
 
     def modifiers(self, doc: Doc, start: int, sent_start: int) -> frozenset[str]:
         """The modifiers whose cues stand before token ``start`` in its sentence.
@@ -41,22 +52,23 @@ class ContextCues:
             Names of the modifiers found (``negation``, ``hypothetical``,
             ``reported_other``, ``reported_self``).
         """
-        if start < len(doc) and doc[start].lower_.replace("\u2019", "'") in self.terminators:
+        lowers = doc_lowers(doc)
+        if start < len(lowers) and lowers[start] in self.terminators:
             # A match that opens with "so", "and", "but"... starts its own clause.
             return frozenset()
         lo = max(sent_start, start - self.window)
-        words = [t.lower_.replace("\u2019", "'") for t in doc[lo:start]]
+        words = lowers[lo:start]
         for i in range(len(words) - 1, -1, -1):
             if words[i] in self.terminators:
                 words = words[i + 1 :]
                 break
         found: set[str] = set()
-        for name, phrases in self.cues.items():
-            for p in phrases:
-                n = len(p)
-                if any(tuple(words[i : i + n]) == p for i in range(len(words) - n + 1)):
-                    found.add(name)
-                    break
+        index = self._index
+        for i in range(len(words)):
+            for n in range(1, min(self._longest, len(words) - i) + 1):
+                names = index.get(tuple(words[i : i + n]))
+                if names:
+                    found |= names
         if "reported_self" in found:
             # "I told them he said ..." is still the candidate's own telling.
             found.discard("reported_other")
@@ -80,6 +92,7 @@ def load_context_cues(nlp: Language) -> ContextCues:
 
 
 _TEXT_KEY = "idiag_text"
+_LOWERS_KEY = "idiag_lowers"
 _STARTS_KEY = "idiag_sentence_starts"
 
 
@@ -90,6 +103,16 @@ def doc_text(doc: Doc) -> str:
         text = doc.text
         doc.user_data[_TEXT_KEY] = text
     return text
+
+
+def doc_lowers(doc: Doc) -> list[str]:
+    """The lower-case form of every token, curly apostrophes made straight, once per Doc."""
+    lowers = doc.user_data.get(_LOWERS_KEY)
+    if not isinstance(lowers, list) or len(lowers) != len(doc):
+        strings = doc.vocab.strings
+        lowers = [strings[h].replace("\u2019", "'") for h in doc.to_array("LOWER").tolist()]
+        doc.user_data[_LOWERS_KEY] = lowers
+    return lowers
 
 
 def doc_sentence_starts(doc: Doc) -> list[int]:

@@ -15,8 +15,8 @@ The Matcher's cost grows with tokens times patterns, so token patterns are
 *anchored*: the required tokens of a pattern whose possible words are known (a
 ``LOWER``/``ORTH``/``TEXT`` value or ``IN`` list) can only all be present in a
 sentence that holds one word of each. One vectorised look-up per Doc finds the
-sentences where each pattern could match, and the Matcher of the pattern's rule
-runs only there. Patterns without such a token run over the whole turn segment.
+sentences where each pattern could match, and the pattern's own Matcher runs
+only there. Patterns without such a token run over the whole turn segment.
 A consequence, on purpose: an anchored pattern never matches across a sentence
 end, since a mistake is said within a sentence and a match that spans two is
 far more often a false alarm.
@@ -62,10 +62,12 @@ class SpanChecks:
         """
         self.rules = {r.id: r for r in rules if r.check in ("phrase", "token_pattern", "cluster")}
         # Readiness is worked out per pattern (a sentence must hold a word of each
-        # of its anchored tokens); matching runs one Matcher per rule, holding the
-        # rule's anchored patterns, on the sentences where any of them is ready.
+        # of its anchored tokens); each anchored pattern has a Matcher of its own,
+        # run only on the sentences where that pattern is ready (a Matcher per rule
+        # would run all of a large rule's patterns wherever one of them is ready).
         self._rule_matchers: list[Matcher] = []
-        self._pattern_rule: list[int] = []  # rule matcher index of each anchored pattern
+        self._matcher_rule: list[str] = []  # rule id of each pattern matcher
+        self._pattern_rule: list[int] = []  # matcher index of each anchored pattern
         self._slots: list[int] = []  # number of anchored tokens per pattern
         self._word_slots: dict[int, list[tuple[int, int]]] = defaultdict(list)
         self.free_matcher = Matcher(nlp.vocab)  # patterns without an anchored token
@@ -73,17 +75,16 @@ class SpanChecks:
         strings = nlp.vocab.strings
         for r in self.rules.values():
             if r.check == "token_pattern":
-                rule_matcher: Matcher | None = None
                 for p in r.patterns:
                     slots = distinctive(pattern_slots(p))
                     spec = [dict(t) for t in p]
                     if not slots:
                         self.free_matcher.add(r.id, [spec])
                         continue
-                    if rule_matcher is None:
-                        rule_matcher = Matcher(nlp.vocab)
-                        self._rule_matchers.append(rule_matcher)
-                    rule_matcher.add(r.id, [spec])
+                    pattern_matcher = Matcher(nlp.vocab)
+                    pattern_matcher.add(r.id, [spec])
+                    self._rule_matchers.append(pattern_matcher)
+                    self._matcher_rule.append(r.id)
                     index = len(self._pattern_rule)
                     self._pattern_rule.append(len(self._rule_matchers) - 1)
                     self._slots.append(len(slots))
@@ -98,6 +99,15 @@ class SpanChecks:
                 # make_doc gives the same tokens a blank or a trained pipeline would.
                 pm.add(r.id, [nlp.make_doc(p) for p in r.phrases])
         self._anchor_ids = np.array(sorted(self._word_slots), dtype=np.uint64)
+        # The (pattern, slot) pairs of each anchor word, flattened in anchor-id order,
+        # with the offsets of each word's run (a CSR layout for vectorised look-ups).
+        runs = [self._word_slots[int(w)] for w in self._anchor_ids.tolist()]
+        self._ptr = np.cumsum([0, *(len(r) for r in runs)]).astype(np.int64)
+        flat = [pair for r in runs for pair in r]
+        self._flat_pattern = np.array([p for p, _ in flat], dtype=np.int64)
+        self._flat_slot = np.array([k for _, k in flat], dtype=np.int64)
+        self._n_slots = np.array(self._slots, dtype=np.int64)
+        self._matcher_of = np.array(self._pattern_rule, dtype=np.int64)
 
     def anchor_windows(
         self, doc: Doc, sent_starts: Sequence[int]
@@ -112,7 +122,7 @@ class SpanChecks:
             sent_starts: sentence start token indices (sorted).
 
         Returns:
-            ``(start, end, rule matcher indices)`` per sentence, in order.
+            ``(start, end, pattern matcher indices)`` per sentence, in order.
         """
         if not self._rule_matchers or not len(doc):
             return []
@@ -122,21 +132,34 @@ class SpanChecks:
             return []
         starts = np.asarray(sent_starts, dtype=np.int64)
         sent_of = np.searchsorted(starts, hits, side="right") - 1
-        seen: dict[int, set[tuple[int, int]]] = defaultdict(set)
-        for pos, si in zip(hits.tolist(), sent_of.tolist(), strict=True):
-            seen[si].update(self._word_slots[int(lowers[pos])])
-        out = []
+        # Expand every hit into the (pattern, slot) pairs its word anchors.
+        word = np.searchsorted(self._anchor_ids, lowers[hits])
+        first, count = self._ptr[word], self._ptr[word + 1] - self._ptr[word]
+        total = int(count.sum())
+        offsets = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(count) - count, count)
+        flat = np.repeat(first, count) + offsets
+        sent = np.repeat(sent_of, count)
+        pattern, slot = self._flat_pattern[flat], self._flat_slot[flat]
+        # Distinct (sentence, pattern, slot) triples, then slots found per (sentence, pattern).
+        width = int(self._n_slots.max()) + 1
+        n_patterns = len(self._n_slots)
+        triples = np.unique((sent * n_patterns + pattern) * width + slot)
+        pairs, found = np.unique(triples // width, return_counts=True)
+        pair_sent, pair_pattern = pairs // n_patterns, pairs % n_patterns
+        ready = (found == self._n_slots[pair_pattern]) & (pair_sent >= 0)
+        out: list[tuple[int, int, tuple[int, ...]]] = []
         n = len(starts)
-        for si in sorted(seen):
-            counts: dict[int, int] = defaultdict(int)
-            for pattern, _slot in seen[si]:
-                counts[pattern] += 1
-            ready = tuple(
-                sorted({self._pattern_rule[p] for p, c in counts.items() if c == self._slots[p]})
-            )
-            if ready and si >= 0:
-                end = int(starts[si + 1]) if si + 1 < n else len(doc)
-                out.append((int(starts[si]), end, ready))
+        ready_sent = pair_sent[ready].tolist()
+        ready_matcher = self._matcher_of[pair_pattern[ready]].tolist()
+        k = 0
+        while k < len(ready_sent):
+            si = ready_sent[k]
+            j = k
+            while j < len(ready_sent) and ready_sent[j] == si:
+                j += 1
+            end = int(starts[si + 1]) if si + 1 < n else len(doc)
+            out.append((int(starts[si]), end, tuple(sorted(set(ready_matcher[k:j])))))
+            k = j
         return out
 
     def run(
@@ -145,6 +168,7 @@ class SpanChecks:
         sent_starts: Sequence[int],
         windows: Sequence[tuple[int, int, tuple[int, ...]]] | None = None,
         window_starts: Sequence[int] | None = None,
+        rule_ids: frozenset[str] | None = None,
     ) -> list[Match]:
         """Every match of every rule inside ``span``.
 
@@ -155,6 +179,8 @@ class SpanChecks:
                 runs every anchored pattern over the whole span.
             window_starts: the first token of each window (computed when not given;
                 pass it when calling for many spans of one Doc).
+            rule_ids: when given, the anchored patterns of other rules are not run
+                (rules out of scope for this turn); other matches are not filtered.
 
         Returns:
             Candidates in Doc token order; for each rule, overlapping matches are
@@ -174,6 +200,8 @@ class SpanChecks:
                 continue
             window = doc[max(a, span.start) : min(b, span.end)]
             for i in patterns:
+                if rule_ids is not None and self._matcher_rule[i] not in rule_ids:
+                    continue
                 for match in self._rule_matchers[i](window, as_spans=True):
                     raw[match.label_].append((match.start, match.end))
         if len(self.free_matcher):

@@ -88,12 +88,22 @@ class RuleDetector:
         windows = checks.anchor_windows(doc, starts)
         window_starts = [w[0] for w in windows]
         findings: list[Finding] = []
+        # The rules in scope depend on the turn's role, question and raised topics only.
+        scopes: dict[tuple[str, str | None, frozenset[str]], frozenset[str]] = {}
         for seg in inp.segments:
             turn = inp.turn(seg.turn)
             span = doc.char_span(seg.doc_start, seg.doc_end, alignment_mode="contract")
             if span is None or len(span) == 0:
                 continue
-            for m in checks.run(span, starts, windows, window_starts):
+            ctx = inp.contexts[seg.turn]
+            key = (turn.role, ctx.question, frozenset(ctx.raised))
+            scope = scopes.get(key)
+            if scope is None:
+                scope = frozenset(
+                    r.id for r in checks.rules.values() if self._in_scope(r, inp, seg.turn)
+                )
+                scopes[key] = scope
+            for m in checks.run(span, starts, windows, window_starts, scope):
                 rule = checks.rules[m.rule_id]
                 if not self._in_scope(rule, inp, seg.turn):
                     continue
