@@ -170,6 +170,7 @@ _CLAUSE_BREAK = re.compile(
     re.IGNORECASE,
 )
 _INDEFINITE = frozenset({"a", "an"})
+_NAME_LINE = re.compile(r"[A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*){0,3}")
 _GREETING = re.compile(
     r"^\s*(?:dear|hi|hiya|hello|hey|alright|morning|afternoon|evening|greetings|ciao|hola|good\s+\w+|to\s+whom)\b",
     re.IGNORECASE,
@@ -185,8 +186,13 @@ def _body_turns(turns: Sequence[Turn], max_signoff_words: int) -> list[Turn]:
     body = list(turns)
     if body and _GREETING.match(body[0].text) and count_words(body[0].text) <= 8:
         body = body[1:]
-    if len(body) > 1 and count_words(body[-1].text) <= max_signoff_words:
-        body = body[:-1]
+    if len(body) > 1:
+        lines = body[-1].text.strip().splitlines()
+        # A name on its own last line ("Joseph Amadi") is not part of the sign-off count.
+        if len(lines) > 1 and _NAME_LINE.fullmatch(lines[-1].strip()):
+            lines = lines[:-1]
+        if count_words(" ".join(lines)) <= max_signoff_words:
+            body = body[:-1]
     return body
 
 
@@ -204,18 +210,29 @@ def _is_stock(word: str, stock: set[str], ends: set[str]) -> bool:
 
 
 def _about_reader(
-    clause: Sequence[str], reader: set[str], talk: set[str], phrases: Sequence[re.Pattern[str]]
+    clause: Sequence[str],
+    reader: set[str],
+    talk: set[str],
+    phrases: Sequence[re.Pattern[str]],
+    indefinite: frozenset[str] = _INDEFINITE,
+    nouns: frozenset[str] = frozenset(),
 ) -> bool:
     """Does the clause name the reader: a reader word, a word of the conversation not
-    right after "a" or "an" ("the tour", not "a tour operator"), or a reader phrase?
+    right after a word of ``indefinite`` ("the tour", not "a tour operator" or "in
+    every case"), a word of ``nouns`` right after "the" ("the firm's move"), or a
+    reader phrase?
 
     Example:
         >>> _about_reader(["of", "a", "tour", "operator"], {"you"}, {"tour"}, [])
         False
+        >>> _about_reader(["the", "firm", "move"], set(), set(), [], nouns=frozenset({"firm"}))
+        True
     """
     said = " ".join(clause)
     return any(
-        w in reader or (w in talk and (i == 0 or clause[i - 1] not in _INDEFINITE))
+        w in reader
+        or (w in talk and (i == 0 or clause[i - 1] not in indefinite))
+        or (w in nouns and i > 0 and clause[i - 1] == "the")
         for i, w in enumerate(clause)
     ) or any(p.search(said) for p in phrases)
 
@@ -226,11 +243,15 @@ def _reader_words(
     mine: bool,
     first: set[str],
     openers: set[str],
+    modals: frozenset[str] = frozenset(),
+    offers: frozenset[str] = frozenset(),
 ) -> list[str]:
     """The words of the clauses of a sentence that may be about the reader.
 
-    A clause that names the reader (``about``) may be about them; one that opens
-    with the first person is about the candidate; any other clause goes with the
+    A clause that names the reader (``about``) may be about them, unless it opens
+    with the first person and offers the candidate ("I am sure I could lead your
+    team", see ``_offers``: it says nothing of the reader); one that opens with the first
+    person is about the candidate; any other clause goes with the
     one before it ("..., and for explaining the plan"). A clause that opens the
     sentence with a word of ``openers`` is about the candidate if it holds the first
     person ("In my last post, ..."); if not, it and the clauses that follow it go
@@ -242,13 +263,17 @@ def _reader_words(
         ['so', 'your', 'y']
         >>> _reader_words([["with", "x"], ["i", "y"]], [False, False], False, {"i"}, {"with"})
         []
+        >>> offer = [["i", "could", "lead", "your", "y"]]
+        >>> _reader_words(offer, [True], True, {"i"}, set(), {"could"}, {"lead"})
+        []
     """
     out: list[str] = []
     pending: list[str] = []
     decided: bool | None = None
     for clause, named in zip(clauses, about, strict=True):
         opener = decided is None and bool(clause[:1]) and clause[0] in openers
-        if named:
+        offer = bool(clause[:1]) and clause[0] in first and _offers(clause, first, modals, offers)
+        if named and not offer:
             now = False
         elif (clause[:1] and clause[0] in first) or (opener and first & set(clause)):
             now = True
@@ -264,6 +289,26 @@ def _reader_words(
     if not mine:
         out += pending
     return out
+
+
+def _offers(
+    clause: Sequence[str], first: set[str], modals: frozenset[str], verbs: frozenset[str]
+) -> bool:
+    """Does the clause offer the candidate: the first person, a modal, then (after at
+    most one other word) a verb of ``verbs`` ("I'd really bring", "I could lead")?
+
+    Example:
+        >>> _offers(["i", "am", "sure", "i", "could", "lead", "x"], {"i"}, {"could"}, {"lead"})
+        True
+        >>> _offers(["i", "would", "ask", "you"], {"i"}, {"would"}, {"lead"})
+        False
+    """
+    for i in range(len(clause) - 2):
+        if clause[i] in first and clause[i + 1] in modals:
+            rest = clause[i + 2 : i + 4]
+            if rest[:1] and (rest[0] in verbs or (len(rest) > 1 and rest[1] in verbs)):
+                return True
+    return False
 
 
 def _place_names(sentence: str, cues: set[str]) -> set[str]:
@@ -302,11 +347,16 @@ def check_letter_specificity(
     something that happened in the interview: "my mistake") counts whole. Any other
     sentence is cut into clauses (at commas, "and", "so", "which", "if", "before"...):
     a clause holding a reader word (``params.second_person``, the first word of the
-    company's name, a word of ``params.conversation_words`` not right after "a" or
-    "an") or a phrase of ``params.reader_phrases`` ("I understand", "good luck")
-    may be about the reader; a clause opening with the first person
-    (``params.first_person``), or a first clause with the first person within the
-    sentence's first ``params.subject_window`` (6) words, is about the candidate;
+    company's name, a word of ``params.conversation_words`` not right after a word
+    of ``params.indefinite`` ("a tour operator", "in every case"), a word of
+    ``params.reader_nouns`` right after "the": "the firm's move") or a phrase of
+    ``params.reader_phrases`` ("I understand", "good luck") may be about the reader,
+    unless it opens with the first person and offers the candidate (the first
+    person, a word of ``params.offer_modals``, then a word of ``params.offer_verbs``:
+    "I am sure I could lead your team"); a clause opening with the first person
+    (``params.first_person``), or a first clause with the first person (objects such
+    as "me", ``params.object_person``, aside) within the sentence's first
+    ``params.subject_window`` (6) words, is about the candidate;
     clauses that open the sentence with a word of ``params.openers`` ("With ten
     years in retail, I ...") go with the first clause after them that is decided;
     any other clause goes with the one before it. Only clauses that may be about
@@ -334,6 +384,11 @@ def check_letter_specificity(
     second = {normalise(w) for w in params.get("second_person", [])}
     talk = {normalise(w) for w in params.get("conversation_words", [])}
     openers = {normalise(w) for w in params.get("openers", [])}
+    objects = {normalise(w) for w in params.get("object_person", [])}
+    modals = frozenset(normalise(w) for w in params.get("offer_modals", []))
+    offers = frozenset(normalise(w) for w in params.get("offer_verbs", []))
+    indefinite = frozenset(normalise(w) for w in params.get("indefinite", ["a", "an"]))
+    nouns = frozenset(normalise(w) for w in params.get("reader_nouns", []))
     reader_phrases = [re.compile(phrase_regex(p)) for p in params.get("reader_phrases", [])]
     owning = [re.compile(phrase_regex(p)) for p in params.get("conversation_phrases", [])]
     leads = [(re.compile(phrase_regex(p)), set(_words(p))) for p in params.get("lead_phrases", [])]
@@ -356,9 +411,11 @@ def check_letter_specificity(
         words = _words(sentence)
         if not any(o.search(said) for o in owning):
             clauses = [_words(c) for c in _CLAUSE_BREAK.split(sentence)]
-            about = [_about_reader(c, reader, talk, reader_phrases) for c in clauses]
-            mine = bool(first & set(words[:subject_window]))
-            words = _reader_words(clauses, about, mine, first, openers)
+            about = [
+                _about_reader(c, reader, talk, reader_phrases, indefinite, nouns) for c in clauses
+            ]
+            mine = bool((first - objects) & set(words[:subject_window]))
+            words = _reader_words(clauses, about, mine, first, openers, modals, offers)
         places = _place_names(sentence, cues)
         content = {
             w
