@@ -188,7 +188,13 @@ def test_analyzer_rejects_invalid_options(kwargs, message):
 @pytest.mark.parametrize(
     ("kwargs", "text", "expected"),
     [
-        ({"disable": ["BADMOUTH_BOSS_INSULT"]}, "My old boss was an idiot.", ()),
+        # Two rules read this insult; disabling both by id leaves nothing.
+        (
+            {"disable": ["BADMOUTH_BOSS_INSULT", "BADMOUTH_COWORKER_PUTDOWN"]},
+            "My old boss was an idiot.",
+            (),
+        ),
+        ({"disable": ["BADMOUTH_BOSS_INSULT"]}, "My old boss was an idiot.", ("badmouthing",)),
         ({"allow": {"badmouthing": ["idiot"]}}, "My old boss was an idiot.", ()),
         ({}, "My old boss was an idiot.", ("badmouthing",)),
     ],
