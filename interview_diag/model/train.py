@@ -7,7 +7,8 @@ Steps of ``train``:
    (``scorer.compile_pipeline``) into the numpy-only scorer that is shipped;
 3. choose one probability threshold per code on ``split == "dev"``
    (``tune_threshold``: the cut with the best F1 among those with precision at
-   least ``MIN_PRECISION``), from the compiled scorer's probabilities, after
+   least ``MIN_PRECISION``, or ``HIGH_SEVERITY_PRECISION`` for the high-severity
+   codes), from the compiled scorer's probabilities, after
    checking they equal the pipeline's to within ``COMPILE_TOLERANCE``;
 4. score ``split == "test"`` the same way with those thresholds
    (``metrics.score_predictions``);
@@ -50,8 +51,9 @@ from interview_diag.model.dataset import LABELS, DataPaths, Example, data_sha256
 from interview_diag.model.features import CueCounter, TextNormalizer
 from interview_diag.model.metrics import score_predictions
 from interview_diag.model.scorer import SCORER_FORMAT, CompiledScorer, compile_pipeline
+from interview_diag.rules.schema import load_rules
 
-MODEL_VERSION = "1.0.1"
+MODEL_VERSION = "1.0.2"
 """Version of the shipped model; see the steps in ``artifact.py`` for when to bump it."""
 
 FEATURE_SCHEMA_VERSION = "1"
@@ -63,6 +65,14 @@ MIN_PRECISION = 0.6
 Each prediction is shown to the candidate as a mistake, so a false alarm costs
 more than a miss: at least three flags in five must be right on dev data before
 recall is traded for F1."""
+
+HIGH_SEVERITY_PRECISION = 0.9
+"""Precision floor on the dev split for the codes whose findings are of high severity.
+
+The detectors issue asks a precision of at least 0.90 of every high-severity code
+(badmouthing, company_unawareness, whining_begging, unprofessional_language): a wrong
+flag there tells the candidate they insulted someone or knew nothing of the company,
+so their thresholds keep to that floor on dev data."""
 
 DEFAULT_THRESHOLD = 0.5
 """Threshold of a code that has no positive (or no negative) dev example."""
@@ -181,11 +191,14 @@ def tune_threshold(
     return round(float(min(max(best_cut, low), high)), 4)
 
 
-def threshold_method(min_precision: float = MIN_PRECISION) -> str:
+def threshold_method(
+    min_precision: float = MIN_PRECISION, high_precision: float = HIGH_SEVERITY_PRECISION
+) -> str:
     """Describe ``tune_threshold`` for the manifest.
 
     Args:
         min_precision: the precision floor used.
+        high_precision: the floor of the high-severity codes.
 
     Returns:
         A one-sentence description.
@@ -193,10 +206,16 @@ def threshold_method(min_precision: float = MIN_PRECISION) -> str:
     low, high = THRESHOLD_RANGE
     return (
         f"per code, the cut between adjacent dev-split scores with the best F1 among cuts "
-        f"with precision >= {min_precision} (best F1 overall if none reaches it; ties go to "
-        f"the higher cut; {DEFAULT_THRESHOLD} without dev positives), clamped to "
-        f"[{low}, {high}] and rounded to 4 decimals"
+        f"with precision >= {min_precision} ({high_precision} for high-severity codes; best "
+        f"F1 overall if none reaches it; ties go to the higher cut; {DEFAULT_THRESHOLD} "
+        f"without dev positives), clamped to [{low}, {high}] and rounded to 4 decimals"
     )
+
+
+def high_severity_codes() -> frozenset[str]:
+    """The model's codes whose findings are of high severity in the built-in rules."""
+    codes = load_rules().codes
+    return frozenset(c for c in LABELS if c in codes and codes[c].severity == "high")
 
 
 def train(
@@ -205,6 +224,7 @@ def train(
     *,
     created_by: str | None = None,
     min_precision: float = MIN_PRECISION,
+    high_precision: float = HIGH_SEVERITY_PRECISION,
 ) -> Manifest:
     """Train, tune, evaluate and save the classifier.
 
@@ -215,6 +235,7 @@ def train(
         created_by: the command recorded in the manifest; defaults to a call of
             this function.
         min_precision: the precision floor of ``tune_threshold``.
+        high_precision: the floor of the high-severity codes (``high_severity_codes``).
 
     Returns:
         The manifest written beside the model, as ``read_manifest`` reads it.
@@ -256,10 +277,10 @@ def train(
     if splits["dev"]:
         dev_proba = _checked_proba(scorer, pipeline, [e.text for e in splits["dev"]])
         y_dev = _label_matrix(splits["dev"]).astype(bool)
+        high = high_severity_codes()
         for j, code in enumerate(LABELS):
-            thresholds[code] = tune_threshold(
-                dev_proba[:, j], y_dev[:, j], min_precision=min_precision
-            )
+            floor = high_precision if code in high else min_precision
+            thresholds[code] = tune_threshold(dev_proba[:, j], y_dev[:, j], min_precision=floor)
 
     test_set = splits["test"]
     predicted: tuple[tuple[str, ...], ...] = ()
@@ -284,7 +305,7 @@ def train(
         data_sha256=fingerprint,
         labels=LABELS,
         thresholds=MappingProxyType(thresholds),
-        threshold_method=threshold_method(min_precision),
+        threshold_method=threshold_method(min_precision, high_precision),
         counts=MappingProxyType({name: len(items) for name, items in splits.items()}),
         created_by=created_by or "interview_diag.model.train.train",
         test_metrics=metrics,
