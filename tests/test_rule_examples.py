@@ -219,3 +219,41 @@ def test_classifier_is_off_for_letters_only_where_the_rule_file_says_so() -> Non
         for kind in ("answer", "letter")
     }
     assert {"answer": ["both", "rule"], "letter": ["rule"]} == by_kind
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(None, 0.0), (0.98, 0.98), (1, 1.0), (1.5, "error"), (-0.1, "error"), ("high", "error")],
+)
+def test_classifier_min_score_is_a_number_from_0_to_1(value: Any, expected: Any) -> None:
+    raw = _raw_file("whining_begging.json")
+    data = {k: v for k, v in raw.items() if k != "classifier_min_score"}
+    if value is not None:
+        data["classifier_min_score"] = value
+    try:
+        info, _rules = parse_rule_file(data, "whining_begging.json")
+    except RuleError as exc:
+        assert "error" == expected, str(exc)
+        assert "'classifier_min_score' must be a number from 0 to 1" in str(exc)
+        return
+    assert expected == info.classifier_min_score
+
+
+def test_classifier_min_score_raises_the_models_threshold() -> None:
+    """badmouthing and company_unawareness: the classifier alone must be near-certain."""
+    from interview_diag.components.classifier_detector import ClassifierDetector
+    from interview_diag.model.artifact import load_model
+    from interview_diag.rules.schema import load_rules
+
+    rules = load_rules()
+    model = load_model()
+    detector = ClassifierDetector(Analyzer(model=None).nlp, "c", model, rules)
+    for code in ("badmouthing", "company_unawareness"):
+        assert 0.98 == rules.codes[code].classifier_min_score
+        assert 0.98 == detector.thresholds[code]
+    assert 0.0 == rules.codes["nerves"].classifier_min_score
+    assert detector.thresholds["nerves"] < 0.98
+    explicit = ClassifierDetector(
+        Analyzer(model=None).nlp, "c", model, rules, thresholds={"badmouthing": 0.5}
+    )
+    assert 0.5 == explicit.thresholds["badmouthing"]

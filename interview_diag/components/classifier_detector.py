@@ -68,7 +68,8 @@ class ClassifierDetector:
             allow: per code, phrases that make a sentence acceptable (the same
                 allow-list the rule detector uses).
             thresholds: per-code score thresholds overriding the model's own
-                (used as given, without ``SENTENCE_MARGIN``).
+                (used as given, without ``SENTENCE_MARGIN`` or the rule file's
+                ``classifier_min_score``).
         """
         self.name = name
         self.model = model
@@ -81,6 +82,10 @@ class ClassifierDetector:
         }
         base = dict(model.thresholds) if model is not None else {}
         self.thresholds = {c: t + SENTENCE_MARGIN * (1.0 - t) for c, t in base.items()}
+        for code, t in self.thresholds.items():
+            info = rules.codes.get(code)
+            if info is not None:
+                self.thresholds[code] = max(t, info.classifier_min_score)
         for code, value in (thresholds or {}).items():
             if isinstance(value, (int, float)):
                 self.thresholds[code] = float(value)

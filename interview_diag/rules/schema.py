@@ -52,6 +52,7 @@ _FILE_KEYS = {
     "advice",
     "description",
     "classifier",
+    "classifier_min_score",
     "rules",
 }
 _RULE_KEYS = {
@@ -145,6 +146,10 @@ class CodeInfo:
     """The input kinds on which the trained classifier may report this code
     (the rule file's ``"classifier"``: ``true`` for all, ``false`` for none, or a
     list of kinds)."""
+    classifier_min_score: float = 0.0
+    """The lowest score at which the classifier may report this code (the rule
+    file's ``"classifier_min_score"``, default 0): a floor under the model's own
+    threshold for codes where a wrong classifier finding costs most."""
 
 
 def _classifier_kinds(value: object, path: str) -> tuple[Kind, ...]:
@@ -395,8 +400,15 @@ def parse_rule_file(data: Any, path: str) -> tuple[CodeInfo, tuple[Rule, ...]]:
     except ValueError as exc:
         raise RuleError(Messages.IDG010.format(path=path, problem=str(exc))) from None
     classifier = _classifier_kinds(data.get("classifier", True), path)
+    min_score = data.get("classifier_min_score", 0.0)
+    if isinstance(min_score, bool) or not isinstance(min_score, (int, float)):
+        min_score = -1.0
+    if not 0.0 <= min_score <= 1.0:
+        problem = "'classifier_min_score' must be a number from 0 to 1"
+        raise RuleError(Messages.IDG010.format(path=path, problem=problem))
     info = CodeInfo(
         classifier=classifier,
+        classifier_min_score=float(min_score),
         code=code,
         title=data["title"],
         severity=severity,
