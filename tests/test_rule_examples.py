@@ -196,15 +196,22 @@ def test_rule_examples_good_file_loads(tmp_path: Path) -> None:
     ],
 )
 def test_classifier_key_takes_a_bool_or_a_list_of_kinds(value: Any, expected: Any) -> None:
-    raw = _raw_file("whining_begging.json")
-    data = {**raw, "classifier": value}
+    problem = "'classifier' must be true, false or a non-empty list of kinds"
+    assert expected == _code_setting("classifier", value, problem)
+
+
+def _code_setting(key: str, value: Any, problem: str) -> Any:
+    """``CodeInfo.<key>`` of whining_begging.json with ``key`` set to ``value`` (left out
+    when ``None``), or "error" when loading fails for ``problem``."""
+    raw = {k: v for k, v in _raw_file("whining_begging.json").items() if k != key}
+    if value is not None:
+        raw[key] = value
     try:
-        info, _rules = parse_rule_file(data, "whining_begging.json")
+        info, _rules = parse_rule_file(raw, "whining_begging.json")
     except RuleError as exc:
-        assert "error" == expected, str(exc)
-        assert "'classifier' must be true, false or a non-empty list of kinds" in str(exc)
-        return
-    assert expected == info.classifier
+        assert problem in str(exc)
+        return "error"
+    return getattr(info, key)
 
 
 def test_classifier_is_off_for_letters_only_where_the_rule_file_says_so() -> None:
@@ -226,17 +233,8 @@ def test_classifier_is_off_for_letters_only_where_the_rule_file_says_so() -> Non
     [(None, 0.0), (0.98, 0.98), (1, 1.0), (1.5, "error"), (-0.1, "error"), ("high", "error")],
 )
 def test_classifier_min_score_is_a_number_from_0_to_1(value: Any, expected: Any) -> None:
-    raw = _raw_file("whining_begging.json")
-    data = {k: v for k, v in raw.items() if k != "classifier_min_score"}
-    if value is not None:
-        data["classifier_min_score"] = value
-    try:
-        info, _rules = parse_rule_file(data, "whining_begging.json")
-    except RuleError as exc:
-        assert "error" == expected, str(exc)
-        assert "'classifier_min_score' must be a number from 0 to 1" in str(exc)
-        return
-    assert expected == info.classifier_min_score
+    problem = "'classifier_min_score' must be a number from 0 to 1"
+    assert expected == _code_setting("classifier_min_score", value, problem)
 
 
 def test_classifier_min_score_raises_the_models_threshold() -> None:
