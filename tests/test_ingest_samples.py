@@ -150,7 +150,22 @@ WHISPERCPP = """(speaker 0) Tell me about a failure and what you
 (speaker 1)'s risks.
 """
 
+INLINE_ROLES = (
+    "Interviewer: Any questions for us? Candidate: No, I think you've covered it. "
+    "Interviewer: Great, thanks.\nCandidate: Thanks: it was good.\n"
+)
+
 SAMPLES: dict[str, tuple[str, str, Expected]] = {
+    "labelled-inline-roles": (
+        INLINE_ROLES,
+        "labelled",
+        [
+            ("Interviewer", "Any questions for us?", ["Any questions for us?"]),
+            ("Candidate", "No, I think you've covered it.", ["No, I think you've covered it."]),
+            ("Interviewer", "Great, thanks.", ["Great, thanks."]),
+            ("Candidate", "Thanks: it was good.", ["Thanks: it was good."]),
+        ],
+    ),
     "zoom-vtt": (
         ZOOM_VTT,
         "vtt",
@@ -424,3 +439,26 @@ def test_read_sample_has_no_warnings(name: str) -> None:
 def test_detect_format_names_the_sample_format(name: str) -> None:
     source, fmt, _ = SAMPLES[name]
     assert fmt == ingest.detect_format(source)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # No sentence end before the second label: one turn.
+        (
+            "Interviewer: Tell the candidate: what next?\nCandidate: Fine.\n",
+            [("Interviewer", "Tell the candidate: what next?"), ("Candidate", "Fine.")],
+        ),
+        # The line does not start with a role: names are not split inside a line.
+        (
+            "Dana: Any questions? Candidate: None.\nSam: Thanks.\nDana: Bye.\n",
+            [("Dana", "Any questions? Candidate: None."), ("Sam", "Thanks."), ("Dana", "Bye.")],
+        ),
+    ],
+)
+def test_inline_role_labels_split_only_after_a_sentence_end_on_a_role_line(
+    source: str, expected: list[tuple[str, str]]
+) -> None:
+    t = ingest.read(source)
+    assert [] == mapping_problems(t)
+    assert expected == [(turn.speaker, turn.text) for turn in t.turns]

@@ -7,7 +7,10 @@ name (``[00:12:03] Name:``, ``Name (00:12):``, ``12:03:45 Name:``):
 - Otter headers: ``Name  m:ss`` or ``**Name** m:ss`` alone on a line, text below;
 - Zoom chat: ``HH:MM:SS<TAB>Name:<TAB>text``, ``HH:MM:SS<TAB>Name: text`` and
   ``HH:MM:SS From  Name  to  Everyone:`` with the message on the next lines;
-- whisper.cpp: ``(speaker 0) text``.
+- whisper.cpp: ``(speaker 0) text``;
+- both sides of an exchange on one line, when the line starts with an interview
+  role and another one follows a sentence end: ``Interviewer: Any questions for
+  us? Candidate: No, I'm good.`` is two turns.
 
 A line without a mark continues the current turn (hard-wrapped text, paragraphs
 after a blank line, pasted code in a chat). Consecutive marks for the same speaker
@@ -56,6 +59,13 @@ _OTTER = re.compile(
 _LABEL = re.compile(
     rf"(?:(?P<lts>{MARKED_CLOCK})[ \t]+)?(?P<bold>\*\*)?(?P<name>{NAME})(?:\*\*)?"
     rf"(?:[ \t]*(?P<tts>{MARKED_CLOCK}))?[ \t]?:(?:\*\*)?(?:[ \t]+|$)"
+)
+# An interview role label inside a line, right after the end of a sentence.
+_INLINE_ROLE = re.compile(
+    r"(?<=[.?!\u2026\"\u201d')\]])[ \t]+"
+    r"(?=(?:interviewer|interviewee|candidate|applicant|recruiter|hiring[ _-]manager"
+    r"|panel(?:ist)?|q|a)[ \t]?:[ \t])",
+    re.IGNORECASE,
 )
 _TEXT_CLOCK = re.compile(rf"(?:\[{CLOCK}\]|\({CLOCK}\))[ \t]*")
 _MEET_TITLE = re.compile(r"[^\r\n]{1,200} - Transcript")
@@ -143,8 +153,19 @@ def _entries(source: str, limit: int | None = None) -> list[tuple[int, int, int,
         if limit is not None and idx >= limit:
             break
         s, e = strip_span(source, start, end)
-        if s < e:
-            out.append((idx, s, e, _classify(source, s, e)))
+        if s >= e:
+            continue
+        info = _classify(source, s, e)
+        if info is not None and info.kind == _LABELLED and is_role(info.name):
+            # "Interviewer: Any questions? Candidate: No." holds two turns.
+            for m in _INLINE_ROLE.finditer(source, info.text_start, e):
+                a, b = strip_span(source, s, m.start())
+                nxt = _classify(source, m.end(), e)
+                if nxt is None or nxt.kind != _LABELLED or b <= info.text_start:
+                    continue
+                out.append((idx, a, b, info))
+                s, info = m.end(), nxt
+        out.append((idx, s, e, info))
     return out
 
 
