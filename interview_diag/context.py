@@ -40,6 +40,17 @@ class ContextCues:
         object.__setattr__(self, "_index", {p: frozenset(n) for p, n in index.items()})
         object.__setattr__(self, "_longest", max((len(p) for p in index), default=0))
 
+    def opens_clause(self, doc: Doc, start: int) -> bool:
+        """Does a match that starts at token ``start`` open a clause of its own?
+
+        It does when its first word is a conjunction or a punctuation mark that
+        ends a cue's scope ("..., and I walked out"): no cue before it applies.
+        "so" is left out, as it is as often an intensifier ("not so nervous").
+        """
+        lowers = doc_lowers(doc)
+        word = lowers[start] if 0 <= start < len(lowers) else ""
+        return word in self.terminators and word not in _NOT_CLAUSE_OPENERS
+
     def modifiers(self, doc: Doc, start: int, sent_start: int) -> frozenset[str]:
         """The modifiers whose cues stand before token ``start`` in its sentence.
 
@@ -53,9 +64,6 @@ class ContextCues:
             ``reported_other``, ``reported_self``).
         """
         lowers = doc_lowers(doc)
-        if start < len(lowers) and lowers[start] in self.terminators:
-            # A match that opens with "so", "and", "but"... starts its own clause.
-            return frozenset()
         lo = max(sent_start, start - self.window)
         words = lowers[lo:start]
         for i in range(len(words) - 1, -1, -1):
@@ -90,6 +98,10 @@ def load_context_cues(nlp: Language) -> ContextCues:
         cues=cues,
     )
 
+
+# Terminators that do not open a clause when they start a match ("so nervous",
+# "who ...", "which ...").
+_NOT_CLAUSE_OPENERS = frozenset({"so", "who", "which", "except", "then"})
 
 _TEXT_KEY = "idiag_text"
 _LOWERS_KEY = "idiag_lowers"

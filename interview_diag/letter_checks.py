@@ -216,11 +216,12 @@ def _about_reader(
     phrases: Sequence[re.Pattern[str]],
     indefinite: frozenset[str] = _INDEFINITE,
     nouns: frozenset[str] = frozenset(),
+    stops: frozenset[str] = frozenset(),
 ) -> bool:
     """Does the clause name the reader: a reader word, a word of the conversation not
     right after a word of ``indefinite`` ("the tour", not "a tour operator" or "in
-    every case"), a word of ``nouns`` right after "the" ("the firm's move"), or a
-    reader phrase?
+    every case"), a word of ``nouns`` right after "the" and not followed by a word
+    of ``stops`` ("the firm's move", not "the company I left"), or a reader phrase?
 
     Example:
         >>> _about_reader(["of", "a", "tour", "operator"], {"you"}, {"tour"}, [])
@@ -232,7 +233,12 @@ def _about_reader(
     return any(
         w in reader
         or (w in talk and (i == 0 or clause[i - 1] not in indefinite))
-        or (w in nouns and i > 0 and clause[i - 1] == "the")
+        or (
+            w in nouns
+            and i > 0
+            and clause[i - 1] == "the"
+            and (i + 1 == len(clause) or clause[i + 1] not in stops)
+        )
         for i, w in enumerate(clause)
     ) or any(p.search(said) for p in phrases)
 
@@ -349,7 +355,8 @@ def check_letter_specificity(
     a clause holding a reader word (``params.second_person``, the first word of the
     company's name, a word of ``params.conversation_words`` not right after a word
     of ``params.indefinite`` ("a tour operator", "in every case"), a word of
-    ``params.reader_nouns`` right after "the": "the firm's move") or a phrase of
+    ``params.reader_nouns`` right after "the" and not before a word of
+    ``params.reader_noun_stops``: "the firm's move", not "the company I left") or a phrase of
     ``params.reader_phrases`` ("I understand", "good luck") may be about the reader,
     unless it opens with the first person and offers the candidate (the first
     person, a word of ``params.offer_modals``, then a word of ``params.offer_verbs``:
@@ -389,6 +396,7 @@ def check_letter_specificity(
     offers = frozenset(normalise(w) for w in params.get("offer_verbs", []))
     indefinite = frozenset(normalise(w) for w in params.get("indefinite", ["a", "an"]))
     nouns = frozenset(normalise(w) for w in params.get("reader_nouns", []))
+    noun_stops = frozenset(normalise(w) for w in params.get("reader_noun_stops", []))
     reader_phrases = [re.compile(phrase_regex(p)) for p in params.get("reader_phrases", [])]
     owning = [re.compile(phrase_regex(p)) for p in params.get("conversation_phrases", [])]
     leads = [(re.compile(phrase_regex(p)), set(_words(p))) for p in params.get("lead_phrases", [])]
@@ -412,7 +420,8 @@ def check_letter_specificity(
         if not any(o.search(said) for o in owning):
             clauses = [_words(c) for c in _CLAUSE_BREAK.split(sentence)]
             about = [
-                _about_reader(c, reader, talk, reader_phrases, indefinite, nouns) for c in clauses
+                _about_reader(c, reader, talk, reader_phrases, indefinite, nouns, noun_stops)
+                for c in clauses
             ]
             mine = bool((first - objects) & set(words[:subject_window]))
             words = _reader_words(clauses, about, mine, first, openers, modals, offers)

@@ -162,3 +162,15 @@ def test_main_reports_bad_data_and_fails(
     data.write_text(bad_line + "\n", encoding="utf-8")
     assert main(["--data", str(data), "--out", str(tmp_path / "out")]) == 2
     assert f"error: training data {data}, line 1: invalid JSON" in capsys.readouterr().err
+
+
+def test_high_severity_codes_keep_the_higher_precision_floor() -> None:
+    from interview_diag.model.train import HIGH_SEVERITY_PRECISION, high_severity_codes
+
+    assert 0.9 == HIGH_SEVERITY_PRECISION
+    assert {
+        "badmouthing",
+        "company_unawareness",
+        "whining_begging",
+        "unprofessional_language",
+    } == set(high_severity_codes())

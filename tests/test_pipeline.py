@@ -142,3 +142,57 @@ def test_component_report_equals_analyzer_report(text):
     for (text_, code), span in zip(evidence, spans, strict=True):
         assert code == span.label_
         assert text_ in span.text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A negation before "so nervous" still applies: "so" here is an intensifier.
+        ("I was not so nervous at all.", ()),
+        ("I would not be so nervous on the day.", ()),
+        # A match opening with "and" starts its own clause: the negation before it is
+        # in another clause.
+        ("Nobody got paid on time and I eventually walked out.", ("job_leaving",)),
+        ("I never quit a job because of the pay.", ()),
+    ],
+)
+def test_rule_context_reads_clause_openers(text: str, expected: tuple[str, ...]) -> None:
+    from interview_diag import Analyzer
+
+    assert expected == Analyzer(model=None).analyze(text, kind="answer").codes
+
+
+def test_context_cues_open_a_clause_only_with_conjunctions_that_are_not_intensifiers() -> None:
+    from interview_diag.context import load_context_cues
+
+    nlp = spacy.blank("en")
+    cues = load_context_cues(nlp)
+    doc = nlp("so nervous and then , but")
+    assert [False, False, True, False, True, True] == [
+        cues.opens_clause(doc, i) for i in range(len(doc))
+    ]
+    # The sentence-level look-up the classifier uses is not changed by it.
+    doc = nlp("I am not desperate for this job.")
+    assert frozenset({"negation"}) == cues.modifiers(doc, 4, 0)
+
+
+def test_span_checks_skip_the_patterns_of_rules_out_of_scope() -> None:
+    from interview_diag.components.checks import SpanChecks
+    from interview_diag.context import sentence_starts
+    from interview_diag.rules.schema import load_rules
+
+    nlp = spacy.blank("en")
+    rules = [r for r in load_rules().rules if r.code == "badmouthing"]
+    checks = SpanChecks(nlp, rules)
+    doc = nlp("Honestly my old boss was an idiot.")
+    starts = sentence_starts(doc)
+    windows = checks.anchor_windows(doc, starts)
+    everything = {m.rule_id for m in checks.run(doc[:], starts, windows)}
+    assert "BADMOUTH_BOSS_INSULT" in everything
+    none = checks.run(doc[:], starts, windows, rule_ids=frozenset())
+    assert [] == [m for m in none if checks.rules[m.rule_id].check == "token_pattern"]
+    only = {
+        m.rule_id
+        for m in checks.run(doc[:], starts, windows, rule_ids=frozenset({"BADMOUTH_BOSS_INSULT"}))
+    }
+    assert {"BADMOUTH_BOSS_INSULT"} == {r for r in only if checks.rules[r].check == "token_pattern"}

@@ -108,7 +108,10 @@ class RuleDetector:
                 if not self._in_scope(rule, inp, seg.turn):
                     continue
                 sent_start = sentence_of(starts, m.start)
-                mods = self.cues.modifiers(doc, m.start, max(sent_start, span.start))
+                if self.cues.opens_clause(doc, m.start):
+                    mods: frozenset[str] = frozenset()
+                else:
+                    mods = self.cues.modifiers(doc, m.start, max(sent_start, span.start))
                 if mods & set(rule.context):
                     continue
                 if self._allowed(rule, doc, starts, m.start, m.end):
