@@ -65,9 +65,9 @@ class SpanChecks:
         # of its anchored tokens); each anchored pattern has a Matcher of its own,
         # run only on the sentences where that pattern is ready (a Matcher per rule
         # would run all of a large rule's patterns wherever one of them is ready).
-        self._rule_matchers: list[Matcher] = []
-        self._matcher_rule: list[str] = []  # rule id of each pattern matcher
-        self._pattern_rule: list[int] = []  # matcher index of each anchored pattern
+        # Anchored pattern i has Matcher self._matchers[i], of rule self._matcher_rule[i].
+        self._matchers: list[Matcher] = []
+        self._matcher_rule: list[str] = []
         self._slots: list[int] = []  # number of anchored tokens per pattern
         self._word_slots: dict[int, list[tuple[int, int]]] = defaultdict(list)
         self.free_matcher = Matcher(nlp.vocab)  # patterns without an anchored token
@@ -81,12 +81,11 @@ class SpanChecks:
                     if not slots:
                         self.free_matcher.add(r.id, [spec])
                         continue
+                    index = len(self._matchers)
                     pattern_matcher = Matcher(nlp.vocab)
                     pattern_matcher.add(r.id, [spec])
-                    self._rule_matchers.append(pattern_matcher)
+                    self._matchers.append(pattern_matcher)
                     self._matcher_rule.append(r.id)
-                    index = len(self._pattern_rule)
-                    self._pattern_rule.append(len(self._rule_matchers) - 1)
                     self._slots.append(len(slots))
                     for k, words in enumerate(slots):
                         for w in words:
@@ -107,7 +106,6 @@ class SpanChecks:
         self._flat_pattern = np.array([p for p, _ in flat], dtype=np.int64)
         self._flat_slot = np.array([k for _, k in flat], dtype=np.int64)
         self._n_slots = np.array(self._slots, dtype=np.int64)
-        self._matcher_of = np.array(self._pattern_rule, dtype=np.int64)
 
     def anchor_windows(
         self, doc: Doc, sent_starts: Sequence[int]
@@ -124,7 +122,7 @@ class SpanChecks:
         Returns:
             ``(start, end, pattern matcher indices)`` per sentence, in order.
         """
-        if not self._rule_matchers or not len(doc):
+        if not self._matchers or not len(doc):
             return []
         lowers = doc.to_array("LOWER")
         hits = np.flatnonzero(np.isin(lowers, self._anchor_ids))
@@ -147,19 +145,19 @@ class SpanChecks:
         pairs, found = np.unique(triples // width, return_counts=True)
         pair_sent, pair_pattern = pairs // n_patterns, pairs % n_patterns
         ready = (found == self._n_slots[pair_pattern]) & (pair_sent >= 0)
+        ready_sent, ready_pattern = pair_sent[ready], pair_pattern[ready]
+        # The pairs are sorted by sentence, then pattern: one group per sentence.
+        cuts = np.flatnonzero(np.diff(ready_sent)) + 1
         out: list[tuple[int, int, tuple[int, ...]]] = []
         n = len(starts)
-        ready_sent = pair_sent[ready].tolist()
-        ready_matcher = self._matcher_of[pair_pattern[ready]].tolist()
-        k = 0
-        while k < len(ready_sent):
-            si = ready_sent[k]
-            j = k
-            while j < len(ready_sent) and ready_sent[j] == si:
-                j += 1
+        for sents, patterns in zip(
+            np.split(ready_sent, cuts), np.split(ready_pattern, cuts), strict=True
+        ):
+            if not len(sents):
+                continue
+            si = int(sents[0])
             end = int(starts[si + 1]) if si + 1 < n else len(doc)
-            out.append((int(starts[si]), end, tuple(sorted(set(ready_matcher[k:j])))))
-            k = j
+            out.append((int(starts[si]), end, tuple(patterns.tolist())))
         return out
 
     def run(
@@ -189,7 +187,7 @@ class SpanChecks:
         raw: dict[str, list[tuple[int, int]]] = defaultdict(list)
         doc = span.doc
         if windows is None:
-            windows = [(span.start, span.end, tuple(range(len(self._rule_matchers))))]
+            windows = [(span.start, span.end, tuple(range(len(self._matchers))))]
         if window_starts is None:
             window_starts = [w[0] for w in windows]
         first = max(0, bisect_right(window_starts, span.start) - 1)
@@ -202,7 +200,7 @@ class SpanChecks:
             for i in patterns:
                 if rule_ids is not None and self._matcher_rule[i] not in rule_ids:
                     continue
-                for match in self._rule_matchers[i](window, as_spans=True):
+                for match in self._matchers[i](window, as_spans=True):
                     raw[match.label_].append((match.start, match.end))
         if len(self.free_matcher):
             for match in self.free_matcher(span, as_spans=True):

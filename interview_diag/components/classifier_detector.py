@@ -81,11 +81,10 @@ class ClassifierDetector:
             for code, phrases in (allow or {}).items()
         }
         base = dict(model.thresholds) if model is not None else {}
-        self.thresholds = {c: t + SENTENCE_MARGIN * (1.0 - t) for c, t in base.items()}
-        for code, t in self.thresholds.items():
-            info = rules.codes.get(code)
-            if info is not None:
-                self.thresholds[code] = max(t, info.classifier_min_score)
+        floors = {c: info.classifier_min_score for c, info in rules.codes.items()}
+        self.thresholds = {
+            c: max(t + SENTENCE_MARGIN * (1.0 - t), floors.get(c, 0.0)) for c, t in base.items()
+        }
         for code, value in (thresholds or {}).items():
             if isinstance(value, (int, float)):
                 self.thresholds[code] = float(value)

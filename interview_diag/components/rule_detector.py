@@ -104,9 +104,9 @@ class RuleDetector:
                 )
                 scopes[key] = scope
             for m in checks.run(span, starts, windows, window_starts, scope):
-                rule = checks.rules[m.rule_id]
-                if not self._in_scope(rule, inp, seg.turn):
+                if m.rule_id not in scope:
                     continue
+                rule = checks.rules[m.rule_id]
                 sent_start = sentence_of(starts, m.start)
                 if self.cues.opens_clause(doc, m.start):
                     mods: frozenset[str] = frozenset()

@@ -401,9 +401,8 @@ def parse_rule_file(data: Any, path: str) -> tuple[CodeInfo, tuple[Rule, ...]]:
         raise RuleError(Messages.IDG010.format(path=path, problem=str(exc))) from None
     classifier = _classifier_kinds(data.get("classifier", True), path)
     min_score = data.get("classifier_min_score", 0.0)
-    if isinstance(min_score, bool) or not isinstance(min_score, (int, float)):
-        min_score = -1.0
-    if not 0.0 <= min_score <= 1.0:
+    is_number = isinstance(min_score, (int, float)) and not isinstance(min_score, bool)
+    if not (is_number and 0.0 <= min_score <= 1.0):
         problem = "'classifier_min_score' must be a number from 0 to 1"
         raise RuleError(Messages.IDG010.format(path=path, problem=problem))
     info = CodeInfo(
