@@ -435,11 +435,17 @@ _SPECIFICITY = {
     ],
 )
 def test_check_letter_specificity_reader_clauses_stock_and_places(body: str, fires: bool) -> None:
+    assert (fires, ()) == _specificity(_SPECIFICITY, f"Dear Ana,\n\n{body}\n\nJo")
+
+
+def _specificity(params: dict[str, object], letter: str) -> tuple[bool, tuple[object, ...]]:
+    """Whether the specificity check fires on the letter with these params, and the
+    evidence of its finding (always none)."""
     from interview_diag.letter_checks import check_letter_specificity
 
-    rule = replace(_rule("letter_specificity", **_SPECIFICITY), phrases=())
-    found = check_letter_specificity(rule, [], _letter_input(f"Dear Ana,\n\n{body}\n\nJo"))  # type: ignore[arg-type]
-    assert (fires, ()) == (bool(found), found[0].evidence if found else ())
+    rule = replace(_rule("letter_specificity", **params), phrases=())
+    found = check_letter_specificity(rule, [], _letter_input(letter))  # type: ignore[arg-type]
+    return bool(found), found[0].evidence if found else ()
 
 
 _SPECIFICITY_CLAUSES = {
@@ -478,8 +484,41 @@ _SPECIFICITY_CLAUSES = {
     ],
 )
 def test_check_letter_specificity_leads_reader_phrases_and_openers(body: str, fires: bool) -> None:
-    from interview_diag.letter_checks import check_letter_specificity
+    assert (fires, ()) == _specificity(_SPECIFICITY_CLAUSES, f"Dear Ana,\n\n{body}\n\nJo")
 
-    rule = replace(_rule("letter_specificity", **_SPECIFICITY_CLAUSES), phrases=())
-    found = check_letter_specificity(rule, [], _letter_input(f"Dear Ana,\n\n{body}\n\nJo"))  # type: ignore[arg-type]
-    assert (fires, ()) == (bool(found), found[0].evidence if found else ())
+
+_SPECIFICITY_OFFERS = {
+    **_SPECIFICITY_CLAUSES,
+    "first_person": ["i", "me", "my", "we"],
+    "object_person": ["me"],
+    "offer_modals": ["could", "would"],
+    "offer_verbs": ["lead", "run"],
+    "indefinite": ["a", "an", "every"],
+    "reader_nouns": ["firm", "company"],
+    "reader_noun_stops": ["i", "where"],
+}
+
+
+@pytest.mark.parametrize(
+    ("body", "signoff", "fires"),
+    [
+        # a clause that offers the candidate says nothing of the reader
+        ("I am sure I could lead your kiln crews.", "Jo", True),
+        ("I am sure I would welcome your kiln crews.", "Jo", False),
+        # an object pronoun in the opening words is not the subject
+        ("Taking me round the kiln sheds was kind.", "Jo", False),
+        # a conversation word after an indefinite word does not name the reader
+        ("We fired kilns, safe in every tour.", "Jo", True),
+        ("We fired kilns, safe in the tour.", "Jo", False),
+        # "the firm" names the reader, "the company I left" does not
+        ("I admired the firm plans for kilns.", "Jo", False),
+        ("I admired the company I left for kilns.", "Jo", True),
+        # a name alone on the last line is not counted in the sign-off paragraph
+        ("I fired kilns.", "With warm wishes and thanks again,\nJoseph Amadi", True),
+    ],
+)
+def test_check_letter_specificity_offers_objects_reader_nouns_and_name_line(
+    body: str, signoff: str, fires: bool
+) -> None:
+    letter = f"Dear Ana,\n\n{body}\n\n{signoff}"
+    assert (fires, ()) == _specificity(_SPECIFICITY_OFFERS, letter)
