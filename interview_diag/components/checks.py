@@ -125,13 +125,16 @@ class SpanChecks:
         if not self._matchers or not len(doc):
             return []
         lowers = doc.to_array("LOWER")
-        hits = np.flatnonzero(np.isin(lowers, self._anchor_ids))
+        # Where each token's word would sit among the anchor words; a hit where it is one.
+        where = np.searchsorted(self._anchor_ids, lowers)
+        where_clipped = np.minimum(where, len(self._anchor_ids) - 1)
+        hits = np.flatnonzero(self._anchor_ids[where_clipped] == lowers)
         if not len(hits):
             return []
         starts = np.asarray(sent_starts, dtype=np.int64)
         sent_of = np.searchsorted(starts, hits, side="right") - 1
         # Expand every hit into the (pattern, slot) pairs its word anchors.
-        word = np.searchsorted(self._anchor_ids, lowers[hits])
+        word = where[hits]
         first, count = self._ptr[word], self._ptr[word + 1] - self._ptr[word]
         total = int(count.sum())
         offsets = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(count) - count, count)
@@ -141,8 +144,11 @@ class SpanChecks:
         # Distinct (sentence, pattern, slot) triples, then slots found per (sentence, pattern).
         width = int(self._n_slots.max()) + 1
         n_patterns = len(self._n_slots)
-        triples = np.unique((sent * n_patterns + pattern) * width + slot)
-        pairs, found = np.unique(triples // width, return_counts=True)
+        keys = np.unique((sent * n_patterns + pattern) * width + slot) // width
+        # keys is sorted: each run of one (sentence, pattern) key counts its slots found.
+        run_starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+        pairs = keys[run_starts]
+        found = np.diff(np.append(run_starts, len(keys)))
         pair_sent, pair_pattern = pairs // n_patterns, pairs % n_patterns
         ready = (found == self._n_slots[pair_pattern]) & (pair_sent >= 0)
         ready_sent, ready_pattern = pair_sent[ready], pair_pattern[ready]

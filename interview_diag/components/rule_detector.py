@@ -88,7 +88,9 @@ class RuleDetector:
         windows = checks.anchor_windows(doc, starts)
         window_starts = [w[0] for w in windows]
         findings: list[Finding] = []
-        # The rules in scope depend on the turn's role, question and raised topics only.
+        # The rules in scope depend on the turn's role, its question and the raised
+        # topics some rule names in ``unless_raised``, nothing else.
+        topics = frozenset(t for r in checks.rules.values() for t in r.unless_raised)
         scopes: dict[tuple[str, str | None, frozenset[str]], frozenset[str]] = {}
         for seg in inp.segments:
             turn = inp.turn(seg.turn)
@@ -96,7 +98,7 @@ class RuleDetector:
             if span is None or len(span) == 0:
                 continue
             ctx = inp.contexts[seg.turn]
-            key = (turn.role, ctx.question, frozenset(ctx.raised))
+            key = (turn.role, ctx.question, topics.intersection(ctx.raised))
             scope = scopes.get(key)
             if scope is None:
                 scope = frozenset(
