@@ -210,14 +210,15 @@ def plan_docs(transcript: Transcript, max_length: int) -> list[tuple[str, tuple[
             length += len(TURN_SEPARATOR)
         runs = []
         start = length
+        # A lone surrogate cannot be encoded, so the tokenizer would fail on it;
+        # U+FFFD keeps the length, so offsets stay exact.
+        surrogates = _SURROGATE.search(raw) is not None
         for i, (text_pos, word) in enumerate(words):
             if i:
                 parts.append(" ")
                 length += 1
             runs.append((length, text_pos, len(word)))
-            # A lone surrogate cannot be encoded, so the tokenizer would fail on it;
-            # U+FFFD keeps the length, so offsets stay exact.
-            parts.append(_SURROGATE.sub("\ufffd", word))
+            parts.append(_SURROGATE.sub("\ufffd", word) if surrogates else word)
             length += len(word)
         segs.append(Segment(turn_index, start, length, words[0][0], tuple(runs)))
     if parts or not plans:
