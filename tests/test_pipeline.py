@@ -196,3 +196,14 @@ def test_span_checks_skip_the_patterns_of_rules_out_of_scope() -> None:
         for m in checks.run(doc[:], starts, windows, rule_ids=frozenset({"BADMOUTH_BOSS_INSULT"}))
     }
     assert {"BADMOUTH_BOSS_INSULT"} == {r for r in only if checks.rules[r].check == "token_pattern"}
+
+
+def test_distinctive_drops_slots_every_sentence_holds_unless_none_is_left() -> None:
+    from interview_diag.components.checks import distinctive
+
+    i, toxic, end = frozenset({"i"}), frozenset({"toxic"}), frozenset({".", "!"})
+    had, enough, question = frozenset({"had"}), frozenset({"enough"}), frozenset({"?"})
+    assert [toxic] == distinctive([i, toxic, end])
+    assert [question] == distinctive([i, question])
+    assert [i, had, enough, end] == distinctive([i, had, enough, end])
+    assert [] == distinctive([])

@@ -265,21 +265,28 @@ def _clusters(rule: Rule, spans: list[tuple[int, int]], sent_starts: Sequence[in
 
 
 _ANCHOR_ATTRS = ("LOWER", "ORTH", "TEXT")
+_EVERYWHERE = frozenset({".", ",", "!", ";", ":"})  # marks nearly every sentence holds
 _COMMON = frozenset(STOP_WORDS) | {"'s", "'m", "'re", "'ve", "'d", "'ll", "n't"}
 
 
 def distinctive(slots: list[frozenset[str]]) -> list[frozenset[str]]:
-    """The slots worth looking up: those holding at least one uncommon word.
+    """The slots worth looking up: those that only some sentences hold.
 
-    A slot whose words are all stop words ("i", "the", "was") is present in almost
-    every sentence, so checking it costs more than it saves; it is dropped unless
-    every slot is like that, in which case the one with the fewest words is kept.
-    Dropping a slot only lets more sentences through to the Matcher, never fewer.
+    A slot whose words are all stop words ("i", "the", "was"), or that holds a mark
+    nearly every sentence has (".", ","), says little about a sentence, and looking
+    it up costs more than it saves; such slots are dropped when the pattern has
+    other ones. When it has none, all its slots are kept: together they still pass
+    far fewer sentences than any one of them. Dropping a slot only lets more
+    sentences through to the Matcher, never fewer.
+
+    Example:
+        >>> distinctive([frozenset({"i"}), frozenset({"toxic"}), frozenset({".", "!"})])
+        [frozenset({'toxic'})]
+        >>> distinctive([frozenset({"i"}), frozenset({"had"}), frozenset({"enough"})])
+        [frozenset({'i'}), frozenset({'had'}), frozenset({'enough'})]
     """
-    rare = [s for s in slots if not s <= _COMMON]
-    if rare or not slots:
-        return rare
-    return [min(slots, key=len)]
+    rare = [s for s in slots if not (s <= _COMMON or s & _EVERYWHERE)]
+    return rare or list(slots)
 
 
 _REQUIRED_OPS = (None, "1", "+")
