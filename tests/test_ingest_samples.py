@@ -449,6 +449,11 @@ def test_detect_format_names_the_sample_format(name: str) -> None:
             "Interviewer: Tell the candidate: what next?\nCandidate: Fine.\n",
             [("Interviewer", "Tell the candidate: what next?"), ("Candidate", "Fine.")],
         ),
+        # "Q:" and "A:" inside a turn are quoted, not new speakers.
+        (
+            "Candidate: Q: Any questions? A: No.\nInterviewer: Thanks.\n",
+            [("Candidate", "Q: Any questions? A: No."), ("Interviewer", "Thanks.")],
+        ),
         # The line does not start with a role: names are not split inside a line.
         (
             "Dana: Any questions? Candidate: None.\nSam: Thanks.\nDana: Bye.\n",

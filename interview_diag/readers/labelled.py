@@ -60,11 +60,13 @@ _LABEL = re.compile(
     rf"(?:(?P<lts>{MARKED_CLOCK})[ \t]+)?(?P<bold>\*\*)?(?P<name>{NAME})(?:\*\*)?"
     rf"(?:[ \t]*(?P<tts>{MARKED_CLOCK}))?[ \t]?:(?:\*\*)?(?:[ \t]+|$)"
 )
-# An interview role label inside a line, right after the end of a sentence.
+# An interview role label inside a line, right after the end of a sentence. "Q" and
+# "A" are left out: inside a labelled turn they are more often quoted text than a
+# new speaker, and a stray "A" speaker can take the candidate's place.
 _INLINE_ROLE = re.compile(
     r"(?<=[.?!\u2026\"\u201d')\]])[ \t]+"
     r"(?=(?:interviewer|interviewee|candidate|applicant|recruiter|hiring[ _-]manager"
-    r"|panel(?:ist)?|q|a)[ \t]?:[ \t])",
+    r"|panel(?:ist)?)[ \t]?:[ \t])",
     re.IGNORECASE,
 )
 _TEXT_CLOCK = re.compile(rf"(?:\[{CLOCK}\]|\({CLOCK}\))[ \t]*")
